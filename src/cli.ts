@@ -1,0 +1,71 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ToolError } from './errors.js';
+import type { Io } from './io.js';
+import { validate } from './commands/validate/index.js';
+import { report, type OutputFormat } from './report.js';
+
+const VERSION = '0.1.0';
+
+function formatOption(): Option {
+  return new Option('--format <format>', 'diagnostics as text on stderr or one JSON document on stdout')
+    .choices(['text', 'json'])
+    .default('text');
+}
+
+/** Options shared by every command that validates documents. */
+export function addValidationOptions(cmd: Command): Command {
+  return cmd
+    .option('--schema <file>', 'validate against this RELAX NG schema instead of the one the document declares')
+    .option('--catalog <file...>', 'OASIS XML catalog(s) mapping schema URLs to local files (also: XML_CATALOG_FILES)')
+    .option('--offline', 'never fetch a schema from the network; fail with instructions instead')
+    .addOption(formatOption());
+}
+
+/**
+ * Parses argv, runs one command, and turns its outcome into an exit code:
+ * 0 clean, 1 errors in the documents, 2 the tool could not do its job. Nothing below this throws to the user.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  const program = new Command('teikit')
+    .description('Validate, transform and review TEI P5 documents.')
+    .version(VERSION)
+    .option('--debug', 'print stack traces for internal errors')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run teikit --help for usage)');
+
+  addValidationOptions(
+    program
+      .command('validate')
+      .description('check well-formedness, TEI RELAX NG, Schematron and pointers of documents')
+      .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
+  ).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; format: OutputFormat }) => {
+    const result = await validate({ paths, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline }, io);
+    report(io, opts.format, result.documents);
+    exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
+  });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with code 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof ToolError) {
+      io.stderr.write(`teikit: error: ${err.message}\n`);
+      if (err.hint) io.stderr.write(`teikit: ${err.hint}\n`);
+      return 2;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    io.stderr.write(`teikit: internal error: ${e.message}\n`);
+    io.stderr.write(debug && e.stack ? e.stack + '\n' : 'teikit: run again with --debug for details, and report it if it persists\n');
+    return 2;
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { ToolError } from '../errors.js';
+import type { Io } from '../io.js';
+import { resolveThroughCatalogs } from './catalog.js';
+
+/** The schema used when a document declares none: TEI P5 tei_all, the schema every TEI document is valid against. */
+export const TEI_ALL_URL = 'https://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng';
+export const RELAXNG_NS = 'http://relaxng.org/ns/structure/1.0';
+export const SCHEMATRON_NS = 'http://purl.oclc.org/dsdl/schematron';
+
+export interface XmlModel {
+  href: string;
+  schematypens: string | null;
+  type: string | null;
+}
+
+/** The `<?xml-model?>` processing instructions of the prolog (before the root element). */
+export function readXmlModels(text: string): XmlModel[] {
+  const rootStart = text.search(/<[A-Za-z_]/);
+  const prolog = rootStart < 0 ? text : text.slice(0, rootStart);
+  const models: XmlModel[] = [];
+  for (const m of prolog.matchAll(/<\?xml-model\s([\s\S]*?)\?>/g)) {
+    const attrs = new Map<string, string>();
+    for (const a of m[1]!.matchAll(/([A-Za-z_:][-\w.:]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs.set(a[1]!, a[2] ?? a[3] ?? '');
+    const href = attrs.get('href');
+    if (href) models.push({ href, schematypens: attrs.get('schematypens') ?? null, type: attrs.get('type') ?? null });
+  }
+  return models;
+}
+
+/** The RELAX NG schema a document declares, or null. Compact syntax (.rnc) is not RELAX NG XML and is skipped. */
+export function declaredRelaxNg(text: string): string | null {
+  const model = readXmlModels(text).find(
+    (m) => m.schematypens === RELAXNG_NS || (m.schematypens === null && /\.rng$/i.test(m.href) && (m.type === null || m.type === 'application/xml')),
+  );
+  return model?.href ?? null;
+}
+
+export interface ResolvedSchema {
+  /** Local file the schema was read from. */
+  path: string;
+  text: string;
+  sha256: string;
+}
+
+export interface SchemaResolverOptions {
+  catalogs?: readonly string[];
+  offline?: boolean;
+}
+
+export function sha256(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Per-user cache for schemas fetched from the network (XDG convention). */
+export function userCacheDir(io: Io): string {
+  const base = io.env['XDG_CACHE_HOME'] || path.join(io.env['HOME'] || os.homedir(), '.cache');
+  return path.join(base, 'teikit');
+}
+
+/**
+ * Finds schemas offline first: a local path as given; a URL through the OASIS catalogs (--catalog, then
+ * XML_CATALOG_FILES as libxml2 reads it), then the per-user cache; only then, unless offline, the network.
+ * Resolved schemas are memoised for the run, so a folder of documents reads each schema once.
+ */
+export class SchemaResolver {
+  private readonly memo = new Map<string, Promise<ResolvedSchema>>();
+  private readonly catalogs: string[];
+
+  constructor(
+    private readonly io: Io,
+    private readonly options: SchemaResolverOptions = {},
+  ) {
+    const envCatalogs = (io.env['XML_CATALOG_FILES'] ?? '').split(/\s+/).filter(Boolean).map((c) => (c.startsWith('file:') ? fileURLToPath(c) : c));
+    this.catalogs = [...(options.catalogs ?? []), ...envCatalogs].map((c) => path.resolve(io.cwd, c));
+  }
+
+  /** Checks that catalogs named explicitly on the command line exist: a typo there is a usage error. */
+  async checkCatalogs(): Promise<void> {
+    for (const c of this.options.catalogs ?? []) {
+      try {
+        await this.io.fs.access(path.resolve(this.io.cwd, c));
+      } catch {
+        throw new ToolError(`catalog ${c}: no such file`, 'give the path of an OASIS XML catalog (catalog.xml)');
+      }
+    }
+  }
+
+  /** `href` as written in the document (or on the command line), relative to `baseFile`. */
+  resolve(href: string, baseFile: string): Promise<ResolvedSchema> {
+    const isUrl = /^[a-z][a-z0-9+.-]*:/i.test(href) && !/^[a-z]:[\\/]/i.test(href);
+    const key = isUrl && !href.startsWith('file:') ? href : path.resolve(path.dirname(baseFile), href.startsWith('file:') ? fileURLToPath(href) : href);
+    let p = this.memo.get(key);
+    if (!p) {
+      p = isUrl && !href.startsWith('file:') ? this.resolveUrl(href) : this.readLocal(key, href);
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  private async readLocal(file: string, href: string): Promise<ResolvedSchema> {
+    let text: string;
+    try {
+      text = await this.io.fs.readFile(file, 'utf8');
+    } catch {
+      throw new ToolError(`schema ${href} not found (looked for ${file})`, 'check the path in --schema or in the document\'s <?xml-model?>');
+    }
+    return { path: file, text, sha256: sha256(text) };
+  }
+
+  private async resolveUrl(url: string): Promise<ResolvedSchema> {
+    const read = async (p: string) => {
+      try {
+        return await this.io.fs.readFile(p, 'utf8');
+      } catch {
+        return null;
+      }
+    };
+    const local = await resolveThroughCatalogs(url, this.catalogs, read);
+    if (local) return this.readLocal(local, url);
+
+    const cached = path.join(userCacheDir(this.io), 'schemas', sha256(url) + path.extname(new URL(url).pathname));
+    const hit = await read(cached);
+    if (hit !== null) return { path: cached, text: hit, sha256: sha256(hit) };
+
+    const instructions =
+      `point teikit at a local copy with --catalog FILE or XML_CATALOG_FILES (an OASIS catalog mapping ${url}), ` +
+      'or with --schema FILE';
+    if (this.options.offline || this.io.env['TEIKIT_OFFLINE']) {
+      throw new ToolError(`schema ${url} is not available offline`, instructions);
+    }
+    this.io.stderr.write(`teikit: fetching schema ${url} once into ${cached}\n`);
+    let text: string;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      text = await res.text();
+    } catch (err) {
+      throw new ToolError(`could not fetch schema ${url}: ${(err as Error).message}`, instructions);
+    }
+    await this.io.fs.mkdir(path.dirname(cached), { recursive: true });
+    const tmp = `${cached}.${randomBytes(6).toString('hex')}.tmp`;
+    await this.io.fs.writeFile(tmp, text);
+    await this.io.fs.rename(tmp, cached);
+    return { path: cached, text, sha256: sha256(text) };
+  }
+}
+
+export function fileUrl(p: string): string {
+  return pathToFileURL(p).href;
+}

@@ -1,0 +1,38 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../helpers/io.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'teikit-cli-'));
+  await fs.writeFile(path.join(dir, 'broken.xml'), '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader></TEI>\n');
+});
+
+/** CLI behaviour as a table: arguments, exit code, and what must appear on stderr. */
+const cases: Array<{ name: string; args: () => string[]; code: number; stderr: RegExp }> = [
+  { name: 'missing path is a usage error', args: () => [ 'validate', path.join(dir, 'nope.xml')], code: 2, stderr: /nope\.xml: no such file or folder/ },
+  { name: 'unknown option is a usage error', args: () => ['validate', '--frobnicate'], code: 2, stderr: /unknown option '--frobnicate'/ },
+  { name: 'malformed document: line and column', args: () => ['validate', path.join(dir, 'broken.xml')], code: 1, stderr: /broken\.xml:2:14: error: not well-formed: Expected closing tag 'teiHeader'/ },
+  { name: 'missing catalog named explicitly', args: () => ['validate', '--catalog', path.join(dir, 'none.xml'), dir], code: 2, stderr: /catalog .*none\.xml: no such file/ },
+];
+
+describe('teikit validate (CLI table)', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const r = await runCli(c.args());
+      expect(r.stderr).toMatch(c.stderr);
+      expect(r.code).toBe(c.code);
+    });
+  }
+
+  it('--format json prints one JSON document on stdout and nothing else', async () => {
+    const r = await runCli(['validate', '--format', 'json', path.join(dir, 'broken.xml')]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.documents).toHaveLength(1);
+    expect(doc.documents[0].valid).toBe(false);
+    expect(doc.documents[0].diagnostics[0]).toMatchObject({ line: 2, column: 14, severity: 'error', source: 'xml' });
+  });
+});
