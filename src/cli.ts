@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ToolError } from './errors.js';
 import type { Io } from './io.js';
 import { validate } from './commands/validate/index.js';
+import { packageBag } from './commands/package/index.js';
 import { report, type OutputFormat } from './report.js';
 
 const VERSION = '0.1.0';
@@ -49,6 +50,26 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     report(io, opts.format, result.documents);
     exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
   });
+
+  program
+    .command('package')
+    .description('write a BagIt bag (RFC 8493) of TEI sources, their derivatives and an oai_dc record each, ready to deposit')
+    .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei'])
+    .requiredOption('--out <file>', 'the bag: a folder, or a .tar / .tar.gz / .tgz file holding one')
+    .option('--derivatives <dir>', 'folder of derivatives to carry in the bag (default: output/ when it exists)')
+    .addOption(formatOption())
+    .action(async (paths: string[], opts: { out: string; derivatives?: string; format: OutputFormat }) => {
+      const result = await packageBag({ paths, out: opts.out, derivatives: opts.derivatives }, io);
+      report(io, opts.format, result.documents, { bag: result.bag, payloadFiles: result.payloadFiles, payloadBytes: result.payloadBytes });
+      if (opts.format === 'text') {
+        io.stderr.write(
+          result.bag
+            ? `teikit: wrote bag ${result.bag} (${result.documents.length} documents, ${result.payloadFiles} payload files, ${result.payloadBytes} bytes)\n`
+            : 'teikit: no bag written: fix the documents above first\n',
+        );
+      }
+      exitCode = result.bag ? 0 : 1;
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
