@@ -1,6 +1,12 @@
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
+import type { Io } from '../io.js';
+import type { DocumentPath } from '../util/files.js';
+import { DEFAULT_LIMITS, prepareDocument, type DocumentLimits } from './entities.js';
 
-export type Decoded = { ok: true; text: string } | { ok: false; diagnostic: Diagnostic };
+export type Decoded = { ok: true; text: string; warnings: Diagnostic[] } | { ok: false; diagnostic: Diagnostic };
+
+/** Default for --max-size: larger files are refused before they are read (a parse needs several times the file in memory). */
+export const DEFAULT_MAX_SIZE_MB = 64;
 
 /** The encoding named in the XML declaration, if any (read as ASCII: the name itself is ASCII). */
 function declaredEncoding(bytes: Uint8Array): string | null {
@@ -8,6 +14,9 @@ function declaredEncoding(bytes: Uint8Array): string | null {
   const m = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head);
   return m?.[1]?.toLowerCase() ?? null;
 }
+
+const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'latin-1', 'l1', 'cp819', 'ibm819', 'iso-ir-100']);
+const ASCII = new Set(['us-ascii', 'ascii', 'iso646-us']);
 
 function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
   let line = 1;
@@ -21,6 +30,15 @@ function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; co
   return { line, column: offset - lineStart + 1 };
 }
 
+/** Line and column (in characters) of byte `offset`, for encodings where a byte 0x0A need not be a newline. */
+function lineColumnOfDecodedPrefix(encoding: string, bytes: Uint8Array, offset: number): { line: number; column: number } {
+  const prefix = new TextDecoder(encoding).decode(bytes.subarray(0, offset));
+  const lastNl = prefix.lastIndexOf('\n');
+  let line = 1;
+  for (let i = prefix.indexOf('\n'); i !== -1; i = prefix.indexOf('\n', i + 1)) line++;
+  return { line, column: [...prefix.slice(lastNl + 1)].length + 1 };
+}
+
 /** Offset of the first byte that is not valid UTF-8, or -1. */
 function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
@@ -30,51 +48,204 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       i++;
       continue;
     }
-    const len = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
+    const len = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 0;
     if (len === 0 || i + len > bytes.length) return i;
     for (let k = 1; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    // Overlong 3/4-byte forms, UTF-16 surrogates and code points above U+10FFFF are not UTF-8 either.
+    const b1 = bytes[i + 1]!;
+    if ((b === 0xe0 && b1 < 0xa0) || (b === 0xed && b1 >= 0xa0) || (b === 0xf0 && b1 < 0x90) || (b === 0xf4 && b1 >= 0x90)) return i;
     i += len;
   }
   return -1;
 }
 
+/** Offset of the first byte a fatal decoder of `encoding` rejects, found by decoding in chunks and then byte by byte. */
+function firstUndecodable(encoding: string, bytes: Uint8Array): number {
+  const chunk = 1 << 16;
+  let good = new TextDecoder(encoding, { fatal: true });
+  let start = 0;
+  for (; start < bytes.length; start += chunk) {
+    try {
+      good.decode(bytes.subarray(start, start + chunk), { stream: true });
+    } catch {
+      break;
+    }
+  }
+  if (start >= bytes.length) return Math.max(0, bytes.length - 1);
+  // Replay up to the failing chunk with a fresh decoder, then go byte by byte.
+  good = new TextDecoder(encoding, { fatal: true });
+  good.decode(bytes.subarray(0, start), { stream: true });
+  for (let i = start; i < Math.min(bytes.length, start + chunk); i++) {
+    try {
+      good.decode(bytes.subarray(i, i + 1), { stream: true });
+    } catch {
+      return i;
+    }
+  }
+  return start;
+}
+
+function encodingError(file: string, line: number, column: number, message: string): Decoded {
+  return { ok: false, diagnostic: diagnostic({ file, line, column, severity: 'error', source: 'xml', code: 'xml.encoding', message }) };
+}
+
 /**
  * Turns a file's bytes into a string the way an XML parser would: BOM first, then the declared
  * encoding, UTF-8 by default. Bytes that contradict the encoding are reported with their line,
- * never silently replaced (a replacement character would be lost text).
+ * never silently replaced (a replacement character would be lost text). The XML declaration of the
+ * result says UTF-8, because the text is no longer in the file's encoding: libxml2 and SaxonJS read it
+ * as UTF-8 and would otherwise decode it a second time.
  */
 export function decodeXml(file: string, bytes: Uint8Array): Decoded {
   if (bytes.length === 0) {
     return { ok: false, diagnostic: diagnostic({ file, line: 1, column: 1, severity: 'error', source: 'xml', code: 'xml.empty', message: 'the file is empty; a TEI document needs at least a root element' }) };
   }
-  let encoding = 'utf-8';
+  const b = bytes;
+  let encoding: string;
   let start = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
-  else if (bytes[0] === 0xff && bytes[1] === 0xfe) (encoding = 'utf-16le'), (start = 2);
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) (encoding = 'utf-16be'), (start = 2);
-  else encoding = declaredEncoding(bytes) ?? 'utf-8';
-  if (encoding === 'utf8') encoding = 'utf-8';
-
-  const body = bytes.subarray(start);
-  if (encoding === 'utf-8') {
-    const bad = firstInvalidUtf8(body);
-    if (bad >= 0) {
-      const { line, column } = lineColumnOfByte(body, bad);
-      return {
-        ok: false,
-        diagnostic: diagnostic({ file, line, column, severity: 'error', source: 'xml', code: 'xml.encoding', message: `byte 0x${body[bad]!.toString(16).padStart(2, '0')} is not valid UTF-8; declare the file's real encoding in the XML declaration (e.g. encoding="ISO-8859-1") or convert it to UTF-8` }),
-      };
+  if ((b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) || (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff)) {
+    return encodingError(file, 1, 1, 'the file is UTF-32, which teikit does not read; convert it to UTF-8 (e.g. iconv -f UTF-32 -t UTF-8)');
+  } else if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) (encoding = 'utf-8'), (start = 3);
+  else if (b[0] === 0xff && b[1] === 0xfe) (encoding = 'utf-16le'), (start = 2);
+  else if (b[0] === 0xfe && b[1] === 0xff) (encoding = 'utf-16be'), (start = 2);
+  else if (b[0] === 0x3c && b[1] === 0 && b[2] === 0x3f && b[3] === 0) encoding = 'utf-16le';
+  else if (b[0] === 0 && b[1] === 0x3c && b[2] === 0 && b[3] === 0x3f) encoding = 'utf-16be';
+  else {
+    encoding = declaredEncoding(bytes) ?? 'utf-8';
+    if (encoding === 'utf8') encoding = 'utf-8';
+    if (/^(utf-?16|ucs-?2)/.test(encoding)) {
+      return encodingError(file, 1, 1, `the XML declaration says ${encoding.toUpperCase()}, but the file is stored in an 8-bit encoding; declare its real encoding (or UTF-8) or save it as UTF-16 with a byte order mark`);
+    }
+    // A NUL byte in an 8-bit text is never text: say "binary" rather than "bad UTF-8 at byte …".
+    const nul = bytes.subarray(0, 8192).indexOf(0);
+    if (nul >= 0) {
+      const { line, column } = lineColumnOfByte(bytes, nul);
+      return { ok: false, diagnostic: diagnostic({ file, line, column, severity: 'error', source: 'xml', code: 'xml.binary', message: 'the file holds binary data (NUL bytes), not XML text; check that you gave the right file' }) };
     }
   }
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(encoding, { fatal: true });
-  } catch {
-    return { ok: false, diagnostic: diagnostic({ file, line: 1, column: 1, severity: 'error', source: 'xml', code: 'xml.encoding', message: `unsupported encoding "${encoding}" in the XML declaration; convert the file to UTF-8` }) };
+
+  const body = bytes.subarray(start);
+  const warnings: Diagnostic[] = [];
+  let text: string;
+  if (encoding === 'utf-8') {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+    } catch {
+      // The native decoder is fast but does not say where: find the first bad byte only now.
+      const bad = Math.max(0, firstInvalidUtf8(body));
+      const { line, column } = lineColumnOfByte(body, bad);
+      return encodingError(file, line, column, `byte 0x${body[bad]!.toString(16).padStart(2, '0')} is not valid UTF-8; declare the file's real encoding in the XML declaration (e.g. encoding="ISO-8859-1") or convert it to UTF-8`);
+    }
+  } else if (LATIN1.has(encoding)) {
+    // Strict ISO-8859-1 as libxml2 and Java read it (the WHATWG decoder would read windows-1252).
+    text = Buffer.from(body).toString('latin1');
+    const c1 = body.findIndex((x) => x >= 0x80 && x < 0xa0);
+    if (c1 >= 0) {
+      const { line, column } = lineColumnOfByte(body, c1);
+      warnings.push(diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.encoding', message: `byte 0x${body[c1]!.toString(16)} is a control character in ISO-8859-1; if it should be a quote or a dash, the file is really windows-1252: declare encoding="windows-1252"` }));
+    }
+  } else if (ASCII.has(encoding)) {
+    const bad = body.findIndex((x) => x >= 0x80);
+    if (bad >= 0) {
+      const { line, column } = lineColumnOfByte(body, bad);
+      return encodingError(file, line, column, `byte 0x${body[bad]!.toString(16)} is not ASCII, which the XML declaration promises; declare the file's real encoding (e.g. UTF-8) or convert it`);
+    }
+    text = Buffer.from(body).toString('latin1');
+  } else {
+    let decoder: TextDecoder;
+    try {
+      decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+    } catch {
+      return encodingError(file, 1, 1, `unsupported encoding "${encoding}" in the XML declaration; convert the file to UTF-8`);
+    }
+    try {
+      text = decoder.decode(body);
+    } catch {
+      const bad = firstUndecodable(encoding, body);
+      const { line, column } = lineColumnOfDecodedPrefix(encoding, body, bad);
+      return encodingError(file, line, column, `the bytes here are not valid ${encoding.toUpperCase()}, the encoding the file declares (or that its byte order mark says); fix the declaration or convert the file to UTF-8`);
+    }
   }
+  return { ok: true, text: rewriteDeclaredEncoding(text), warnings };
+}
+
+/** The text is a JS string now: its XML declaration must not tell the next parser to decode it again. */
+function rewriteDeclaredEncoding(text: string): string {
+  if (!text.startsWith('<?xml')) return text;
+  const end = text.indexOf('?>');
+  if (end < 0) return text;
+  const decl = text.slice(0, end);
+  const fixed = decl.replace(/(\sencoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
+  return fixed === decl ? text : fixed + text.slice(end);
+}
+
+/** The first character XML 1.0 forbids (control characters, U+FFFE/U+FFFF), with its position. */
+export function findForbiddenChar(file: string, text: string): Diagnostic | null {
+  const m = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.exec(text);
+  if (!m) return null;
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  const cp = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return diagnostic({ file, line, column, severity: 'error', source: 'xml', code: 'xml.forbidden-char', message: `character U+${cp} is not allowed in XML; remove it (a control character often comes from a copy from a PDF or a word processor)` });
+}
+
+/** A first look at what the text is, so JSON or HTML is named as such instead of "char '{' is not expected". */
+function notXml(file: string, text: string): Diagnostic | null {
+  const first = /\S/.exec(text);
+  const at = (message: string, code = 'xml.not-xml') => {
+    const before = text.slice(0, first?.index ?? 0);
+    return diagnostic({ file, line: before.split('\n').length, column: (first?.index ?? 0) - before.lastIndexOf('\n'), severity: 'error', source: 'xml', code, message });
+  };
+  if (!first) return at('the file holds only white space; a TEI document needs at least a root element', 'xml.empty');
+  const c = first[0];
+  if (c === '{' || c === '[') return at('this is not XML: it starts with "' + c + '" and looks like JSON; teikit reads TEI XML documents');
+  if (c !== '<') return at(`this is not XML: an XML document starts with "<" (a declaration, comment or the root element), not "${c}"`);
+  if (/^\s*(<\?xml[^>]*>\s*)?<!doctype\s+html\b/i.test(text.slice(0, 2000))) return at('this is an HTML page, not a TEI XML document');
+  return null;
+}
+
+export interface LoadOptions {
+  /** Files larger than this many megabytes are refused unread. */
+  maxSizeMB?: number;
+  limits?: DocumentLimits;
+}
+
+export interface LoadedDocument {
+  /** The text every parser downstream gets (decoded, DOCTYPE blanked, entities expanded), or null when unusable. */
+  text: string | null;
+  /** Why the text is null, and warnings about a usable one. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads one document for any command, defensively: size limit before reading, unreadable paths, encodings,
+ * things that are not XML, forbidden characters, the DOCTYPE and its entities. Everything wrong becomes a
+ * diagnostic for the file; nothing the document names (DTDs, external entities) is ever read.
+ */
+export async function loadDocument(io: Io, doc: DocumentPath, options: LoadOptions = {}): Promise<LoadedDocument> {
+  const fail = (d: Diagnostic): LoadedDocument => ({ text: null, diagnostics: [d] });
+  const ioError = (message: string, code = 'io.unreadable') => fail(diagnostic({ file: doc.file, severity: 'error', source: 'io', code, message }));
+  const maxMB = options.maxSizeMB ?? DEFAULT_MAX_SIZE_MB;
+  let bytes: Uint8Array;
   try {
-    return { ok: true, text: decoder.decode(body) };
-  } catch {
-    return { ok: false, diagnostic: diagnostic({ file, line: 1, column: 1, severity: 'error', source: 'xml', code: 'xml.encoding', message: `the bytes are not valid ${encoding.toUpperCase()}; check the encoding declared in the XML declaration` }) };
+    const st = await io.fs.stat(doc.absPath);
+    if (st.isDirectory()) return ioError(`${doc.file} is a folder, not a file`);
+    if (st.size > maxMB * 1024 * 1024) {
+      return ioError(`${doc.file} is ${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${maxMB} MB limit; split it (e.g. with XInclude) or raise the limit with --max-size ${Math.ceil(st.size / 1024 / 1024) + 1}`, 'io.too-large');
+    }
+    bytes = await io.fs.readFile(doc.absPath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : code === 'ENOENT' ? 'no longer exists' : `cannot be read (${code ?? (err as Error).message})`;
+    return ioError(`${doc.file} ${why}`);
   }
+  const decoded = decodeXml(doc.file, bytes);
+  if (!decoded.ok) return fail(decoded.diagnostic);
+  const warnings = decoded.warnings;
+  const problem = notXml(doc.file, decoded.text) ?? findForbiddenChar(doc.file, decoded.text);
+  if (problem) return { text: null, diagnostics: [problem, ...warnings] };
+  const prepared = prepareDocument(doc.file, decoded.text, options.limits ?? DEFAULT_LIMITS);
+  if (!prepared.ok) return { text: null, diagnostics: [...prepared.diagnostics, ...warnings] };
+  return { text: prepared.text, diagnostics: warnings };
 }
