@@ -1,9 +1,10 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ToolError } from './errors.js';
 import type { Io } from './io.js';
 import { validate } from './commands/validate/index.js';
 import { packageBag } from './commands/package/index.js';
 import { report, type OutputFormat } from './report.js';
+import { DEFAULT_MAX_SIZE_MB } from './validate/input.js';
 
 const VERSION = '0.1.0';
 
@@ -13,12 +14,19 @@ function formatOption(): Option {
     .default('text');
 }
 
+function parseMaxSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('give a size in megabytes, e.g. --max-size 128');
+  return n;
+}
+
 /** Options shared by every command that validates documents. */
 export function addValidationOptions(cmd: Command): Command {
   return cmd
     .option('--schema <file>', 'validate against this RELAX NG schema instead of the one the document declares')
     .option('--catalog <file...>', 'OASIS XML catalog(s) mapping schema URLs to local files (also: XML_CATALOG_FILES)')
     .option('--offline', 'never fetch a schema from the network; fail with instructions instead')
+    .option('--max-size <MB>', 'refuse documents larger than this many megabytes, unread', parseMaxSize, DEFAULT_MAX_SIZE_MB)
     .addOption(formatOption());
 }
 
@@ -45,8 +53,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       .command('validate')
       .description('check well-formedness, TEI RELAX NG, Schematron and pointers of documents')
       .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
-  ).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; format: OutputFormat }) => {
-    const result = await validate({ paths, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline }, io);
+  ).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat }) => {
+    const result = await validate({ paths, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
     report(io, opts.format, result.documents);
     exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
   });

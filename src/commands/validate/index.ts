@@ -3,7 +3,7 @@ import { compareDiagnostics, diagnostic, hasErrors, type Diagnostic } from '../.
 import type { Io } from '../../io.js';
 import type { DocumentReport } from '../../report.js';
 import { collectDocuments } from '../../util/files.js';
-import { decodeXml } from '../../validate/input.js';
+import { loadDocument } from '../../validate/input.js';
 import { XmllintEngine, type RelaxNgEngine } from '../../validate/relaxng.js';
 import { declaredRelaxNg, SchemaResolver, TEI_ALL_URL, type ResolvedSchema } from '../../validate/schema.js';
 import { checkWellFormed } from '../../validate/wellformed.js';
@@ -16,6 +16,8 @@ export interface ValidateOptions {
   catalogs?: readonly string[];
   offline?: boolean;
   engine?: RelaxNgEngine;
+  /** Documents larger than this (MB) are refused unread; default DEFAULT_MAX_SIZE_MB. */
+  maxSizeMB?: number;
 }
 
 export interface ValidateResult {
@@ -36,20 +38,11 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
   for (const doc of paths) {
     const report: DocumentReport = { file: doc.file, valid: false, diagnostics: [], schema: null };
     reports.push(report);
-    let bytes: Uint8Array;
-    try {
-      bytes = await io.fs.readFile(doc.absPath);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'EISDIR' ? 'is a folder, not a file' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (err as Error).message})`;
-      report.diagnostics.push(diagnostic({ file: doc.file, severity: 'error', source: 'io', code: 'io.unreadable', message: `${doc.file} ${why}` }));
-      continue;
-    }
-    const decoded = decodeXml(doc.file, bytes);
-    if (!decoded.ok) {
-      report.diagnostics.push(decoded.diagnostic);
-      continue;
-    }
+    // One defensive reader for every command: size limit, encodings, DOCTYPE and entities (never read).
+    const loaded = await loadDocument(io, doc, { maxSizeMB: options.maxSizeMB });
+    report.diagnostics.push(...loaded.diagnostics);
+    if (loaded.text === null) continue;
+    const decoded = { text: loaded.text };
     const wf = checkWellFormed(doc.file, decoded.text);
     if (wf) {
       report.diagnostics.push(wf);
