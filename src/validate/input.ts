@@ -231,6 +231,8 @@ export async function loadDocument(io: Io, doc: DocumentPath, options: LoadOptio
   try {
     const st = await io.fs.stat(doc.absPath);
     if (st.isDirectory()) return ioError(`${doc.file} is a folder, not a file`);
+    // A FIFO or device would block or never end: only regular files are read.
+    if (!st.isFile()) return ioError(`${doc.file} is not a regular file (a pipe, socket or device); give the path of an XML file`);
     if (st.size > maxMB * 1024 * 1024) {
       return ioError(`${doc.file} is ${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${maxMB} MB limit; split it (e.g. with XInclude) or raise the limit with --max-size ${Math.ceil(st.size / 1024 / 1024) + 1}`, 'io.too-large');
     }

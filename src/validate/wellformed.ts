@@ -10,6 +10,21 @@ export function checkWellFormed(file: string, text: string): Diagnostic | null {
   const result = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (result === true) return null;
   const { msg, line, col } = result.err;
+  // Several elements still open at the end: fast-xml-parser names them as a JSON list at 1:1; say it at the end.
+  const open = /^Invalid '(\[.*\])' found\.$/.exec(msg);
+  if (open) {
+    const names = JSON.parse(open[1]!) as string[];
+    const lines = text.split('\n');
+    return diagnostic({
+      file,
+      line: lines.length,
+      column: lines[lines.length - 1]!.length + 1,
+      severity: 'error',
+      source: 'xml',
+      code: 'xml.not-well-formed',
+      message: `not well-formed: the document ends while ${names.map((n) => `<${n}>`).join(', ')} ${names.length > 1 ? 'are' : 'is'} still open; the file may be truncated, or end tags are missing`,
+    });
+  }
   return diagnostic({
     file,
     line: line ?? 1,
