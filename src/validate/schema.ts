@@ -39,6 +39,23 @@ export function declaredRelaxNg(text: string): string | null {
   return model?.href ?? null;
 }
 
+/** tei_all.rng is under 1 MB; anything past this is not a schema a document should make teikit read. */
+const MAX_SCHEMA_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Refuses a "schema" whose root element is not RELAX NG before any engine sees it: a document's xml-model
+ * may name any file (/etc/passwd, a key), and an engine's parse error would quote its first line.
+ * The message names the path only, never the content.
+ */
+export function assertRelaxNg(text: string, href: string): void {
+  const body = text.replace(/^\uFEFF?(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*/, '');
+  const m = /^<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_][\w.-]*((?:\s+[^\s=>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/.exec(body);
+  const decl = m ? new RegExp(`\\sxmlns${m[1] ? `:${m[1]}` : ''}\\s*=\\s*["']${RELAXNG_NS.replace(/[.]/g, '\\.')}["']`).test(m[2] ?? '') : false;
+  if (!decl) {
+    throw new ToolError(`${href} is not a RELAX NG schema (its root element is not in the namespace ${RELAXNG_NS})`, 'check the href of the document\'s <?xml-model?> or the file given to --schema');
+  }
+}
+
 export interface ResolvedSchema {
   /** Local file the schema was read from. */
   path: string;
@@ -104,10 +121,14 @@ export class SchemaResolver {
   private async readLocal(file: string, href: string): Promise<ResolvedSchema> {
     let text: string;
     try {
+      // A document may name any path here: /dev/zero or a FIFO would never end, so only regular files are read.
+      const st = await this.io.fs.stat(file);
+      if (!st.isFile() || st.size > MAX_SCHEMA_BYTES) throw new Error('not a regular file of sensible size');
       text = await this.io.fs.readFile(file, 'utf8');
     } catch {
       throw new ToolError(`schema ${href} not found (looked for ${file})`, 'check the path in --schema or in the document\'s <?xml-model?>');
     }
+    assertRelaxNg(text, href);
     return { path: file, text, sha256: sha256(text) };
   }
 
@@ -141,6 +162,7 @@ export class SchemaResolver {
     } catch (err) {
       throw new ToolError(`could not fetch schema ${url}: ${(err as Error).message}`, instructions);
     }
+    assertRelaxNg(text, url);
     await this.io.fs.mkdir(path.dirname(cached), { recursive: true });
     const tmp = `${cached}.${randomBytes(6).toString('hex')}.tmp`;
     await this.io.fs.writeFile(tmp, text);
