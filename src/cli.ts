@@ -1,8 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ToolError } from './errors.js';
 import type { Io } from './io.js';
-import { validate } from './commands/validate/index.js';
 import { packageBag } from './commands/package/index.js';
+import { defaultJobs } from './parallel/pool.js';
+import { runDocuments } from './parallel/run.js';
+import { formatSummary, type Summary } from './util/progress.js';
 import { report, type OutputFormat } from './report.js';
 import { DEFAULT_MAX_SIZE_MB } from './validate/input.js';
 
@@ -30,6 +32,24 @@ export function addValidationOptions(cmd: Command): Command {
     .addOption(formatOption());
 }
 
+function parseJobs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of worker threads, e.g. --jobs 4');
+  return n;
+}
+
+/** Options of commands that run over whole folders: worker threads and the progress bar. */
+export function addScaleOptions(cmd: Command): Command {
+  return cmd
+    .option('-j, --jobs <n>', `worker threads (default: the number of cores, ${defaultJobs()} here)`, parseJobs, defaultJobs())
+    .option('-q, --quiet', 'no progress bar and no summary line');
+}
+
+/** The end-of-run line on stderr: on a terminal, or for runs over several documents; never with --quiet. */
+export function printSummary(io: Io, opts: { format: OutputFormat; quiet?: boolean }, summary: Summary): void {
+  if (opts.format === 'text' && !opts.quiet && (summary.documents > 1 || io.stderr.isTTY)) io.stderr.write(formatSummary(summary));
+}
+
 /**
  * Parses argv, runs one command, and turns its outcome into an exit code:
  * 0 clean, 1 errors in the documents, 2 the tool could not do its job. Nothing below this throws to the user.
@@ -48,14 +68,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     })
     .showHelpAfterError('(run teikit --help for usage)');
 
-  addValidationOptions(
+  addScaleOptions(addValidationOptions(
     program
       .command('validate')
       .description('check well-formedness, TEI RELAX NG, Schematron and pointers of documents')
       .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
-  ).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat }) => {
-    const result = await validate({ paths, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
-    report(io, opts.format, result.documents);
+  )).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; jobs: number; quiet?: boolean }) => {
+    const options = { schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize };
+    // Folders go in chunks to worker threads; the per-document checks are validate()'s own.
+    const result = await runDocuments(io, { command: 'validate', paths, options, jobs: opts.jobs, quiet: opts.quiet });
+    report(io, opts.format, result.documents, { summary: result.summary });
+    printSummary(io, opts, result.summary);
     exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
   });
 

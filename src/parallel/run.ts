@@ -1,0 +1,142 @@
+import * as fs from 'node:fs/promises';
+import type { Io } from '../io.js';
+import type { DocumentReport } from '../report.js';
+import { Progress, SummaryCounter, type Summary } from '../util/progress.js';
+import { canStartWorker, forEachChunk, WorkerPool } from './pool.js';
+import { streamDocuments } from './stream.js';
+
+/** Options of a per-document command that survive structured cloning to a worker (no engines, no Io). */
+export type CommandOptions = Record<string, unknown>;
+
+/** The commands that can run over documents in chunks: each takes paths and returns one report per document. */
+export type DocumentCommand = 'validate';
+
+/** One chunk of work as a worker receives it. */
+export interface DocumentTask {
+  command: DocumentCommand;
+  /** Absolute paths of the documents of this chunk. */
+  paths: string[];
+  options: CommandOptions;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+export interface TaskResult {
+  documents: DocumentReport[];
+  /** What the command wrote on stderr (notices such as a schema fetched once), passed on by the main thread. */
+  stderr: string;
+}
+
+type CommandFn = (paths: string[], options: CommandOptions, io: Io) => Promise<{ documents: DocumentReport[] }>;
+
+// Loaded lazily so a worker only pays for the command it runs.
+const commands: Record<DocumentCommand, () => Promise<CommandFn>> = {
+  validate: async () => {
+    const { validate } = await import('../commands/validate/index.js');
+    return (paths, options, io) => validate({ ...options, paths }, io);
+  },
+};
+
+/** Runs one chunk with the given Io: in a worker (with an Io built there) or inline (with the caller's). */
+export async function runChunk(command: DocumentCommand, paths: string[], options: CommandOptions, io: Io): Promise<{ documents: DocumentReport[] }> {
+  const fn = await commands[command]();
+  return fn(paths, options, io);
+}
+
+/** The worker's side of a task: an Io over the real filesystem, output captured and sent back. */
+export async function runTask(task: DocumentTask): Promise<TaskResult> {
+  const err: string[] = [];
+  const io: Io = {
+    stdout: { write: (s) => void err.push(s), isTTY: false },
+    stderr: { write: (s) => void err.push(s), isTTY: false },
+    fs,
+    cwd: task.cwd,
+    env: task.env,
+  };
+  const result = await runChunk(task.command, task.paths, task.options, io);
+  return { documents: result.documents, stderr: err.join('') };
+}
+
+export interface RunDocumentsOptions {
+  command: DocumentCommand;
+  /** The user's PATHs (files or folders). */
+  paths: readonly string[];
+  options: CommandOptions;
+  /** Worker threads; 1 runs everything in the main thread. */
+  jobs: number;
+  quiet?: boolean;
+  /** Documents per chunk; chosen from the number of documents and jobs when not given. */
+  chunkSize?: number;
+  /** Where the worker script is; the compiled `worker.js` beside this module by default. */
+  workerUrl?: URL;
+}
+
+export interface RunDocumentsResult {
+  documents: DocumentReport[];
+  summary: Summary;
+  /** Worker threads actually used (0 when everything ran in the main thread). */
+  workers: number;
+}
+
+/**
+ * Runs a per-document command over a corpus of any size: the file list is streamed from the folders,
+ * documents go in chunks to worker threads that stay alive for the run (so each prepares its schemas
+ * and stylesheets once), and only the reports come back. A progress bar shows files done, rate and
+ * time left on a terminal; the summary counts as reports arrive.
+ */
+export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<RunDocumentsResult> {
+  const started = Date.now();
+  // A first walk only counts (names, no contents), so the bar can show time left from the start.
+  let total = 0;
+  for await (const _ of streamDocuments(opts.paths, io)) total++;
+
+  const jobs = Math.max(1, Math.min(opts.jobs, total));
+  const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
+  const useWorkers = jobs > 1 && canStartWorker(workerUrl);
+  // Small chunks keep the workers evenly loaded; a cap keeps memory per chunk bounded.
+  const chunkSize = opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil(total / (jobs * 4))));
+
+  const progress = new Progress(io, { label: opts.command, quiet: opts.quiet });
+  progress.addTotal(total);
+  const counter = new SummaryCounter(started);
+  const reports: Array<{ index: number; report: DocumentReport }> = [];
+  const pool = useWorkers ? new WorkerPool<DocumentTask, TaskResult>(workerUrl, jobs) : null;
+  const onAbort = () => void pool?.close();
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let index = 0;
+  async function* indexed() {
+    for await (const d of streamDocuments(opts.paths, io)) yield { index: index++, absPath: d.absPath };
+  }
+
+  try {
+    await forEachChunk(
+      indexed(),
+      { chunkSize, concurrency: useWorkers ? jobs * 2 : 1, signal: io.signal },
+      async (chunk) => {
+        const paths = chunk.map((c) => c.absPath);
+        if (pool) {
+          const env = { ...io.env };
+          return pool.run({ command: opts.command, paths, options: opts.options, cwd: io.cwd, env });
+        }
+        const r = await runChunk(opts.command, paths, opts.options, io);
+        return { documents: r.documents, stderr: '' };
+      },
+      (result, chunk) => {
+        if (result.stderr) io.stderr.write(result.stderr);
+        result.documents.forEach((report, i) => {
+          counter.add(report);
+          reports.push({ index: chunk[i]!.index, report });
+        });
+        progress.tick(chunk.length, started);
+      },
+    );
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+    progress.stop();
+    await pool?.close();
+  }
+  io.signal?.throwIfAborted();
+  reports.sort((a, b) => a.index - b.index);
+  return { documents: reports.map((r) => r.report), summary: counter.summary(), workers: pool?.size ?? 0 };
+}
