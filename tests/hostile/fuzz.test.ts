@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusDir, repoRoot, runCli, type Captured } from '../helpers/io.js';
+import { mutantArb, mutate, type Mutation } from './mutate.js';
+
+/**
+ * Property: whatever a mutant of the bundled edition looks like, validate ends with diagnostics and exit 0 or 1
+ * in bounded time, never an uncaught exception or "internal error". A few hundred cases in `npm test`;
+ * TEIKIT_FUZZ_RUNS=5000 (and TEIKIT_FUZZ_SEED to replay) for a longer run.
+ */
+const RUNS = Number(process.env['TEIKIT_FUZZ_RUNS'] ?? 150);
+const SEED = process.env['TEIKIT_FUZZ_SEED'] ? Number(process.env['TEIKIT_FUZZ_SEED']) : undefined;
+/** Generous: a cold RELAX NG schema compile on a loaded two-core machine stays well under it. */
+const CASE_TIMEOUT_MS = 60_000;
+
+const edition = path.join(repoRoot, 'tei/puzanov-1957-07-08.xml');
+const fallback = path.join(corpusDir, 'docs/COST-ELTeC--ELTeC-eng--Reports__eng-zoom-report.xml');
+let base: Buffer;
+let tmp: string;
+/** Shared across runs and test files: derived schemas are cached there, which keeps each case cheap. */
+const cacheDir = path.join(os.tmpdir(), 'teikit-test-cache');
+
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'teikit-fuzz-'));
+  base = await fs.readFile(edition).catch(() => fs.readFile(fallback));
+});
+
+afterAll(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** Exit 2 is a failure of the property unless it is a justified tool error: the mutant's xml-model names a schema that cannot be had. */
+function justifiedToolError(r: Captured): boolean {
+  return r.code === 2 && /^teikit: error: (schema .* not (found|available offline)|.* is not a RELAX NG schema)/m.test(r.stderr) && !/internal error/.test(r.stderr);
+}
+
+const stats = { cases: 0, exit0: 0, exit1: 0, justified2: 0, codes: new Map<string, number>() };
+
+async function checkValidate(file: string, mutations: readonly Mutation[]): Promise<void> {
+  const r = await withTimeout(runCli(['validate', '--format', 'json', file], tmp, { TEIKIT_CACHE_DIR: cacheDir }), CASE_TIMEOUT_MS, 'validate');
+  stats.cases++;
+  const where = `mutations ${JSON.stringify(mutations)}\nexit ${r.code}\nstderr ${r.stderr.slice(0, 2000)}`;
+  if (justifiedToolError(r)) {
+    stats.justified2++;
+    return;
+  }
+  expect([0, 1], where).toContain(r.code);
+  expect(r.stderr, where).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
+  const out = JSON.parse(r.stdout) as { documents: Array<{ valid: boolean; diagnostics: Array<{ file: string; line: number | null; severity: string; code: string; message: string }> }> };
+  expect(out.documents, where).toHaveLength(1);
+  const doc = out.documents[0]!;
+  expect(doc.valid, where).toBe(r.code === 0);
+  if (!doc.valid) expect(doc.diagnostics.length, where).toBeGreaterThan(0);
+  for (const d of doc.diagnostics) {
+    expect(d.message.length, where).toBeGreaterThan(0);
+    stats.codes.set(d.code, (stats.codes.get(d.code) ?? 0) + 1);
+  }
+  // Nothing a mutant names is ever read into an output: /etc/passwd appears in several snippets.
+  expect(r.stdout + r.stderr, where).not.toMatch(/root:x:0:0/);
+  r.code === 0 ? stats.exit0++ : stats.exit1++;
+}
+
+describe('fuzz: mutants of the edition', () => {
+  it('the unmutated base document is valid (so mutants start from a real edition)', async () => {
+    const file = path.join(tmp, 'base.xml');
+    await fs.writeFile(file, base);
+    const r = await runCli(['validate', '--format', 'json', file], tmp, { TEIKIT_CACHE_DIR: cacheDir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it(`validate: ${RUNS} mutants end with diagnostics and exit 0 or 1`, async () => {
+    const file = path.join(tmp, 'mutant.xml');
+    await fc.assert(
+      fc.asyncProperty(mutantArb, async (mutations) => {
+        await fs.writeFile(file, mutate(base, mutations));
+        await checkValidate(file, mutations);
+      }),
+      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+    );
+    // The run must have exercised both outcomes, or the mutations are too weak (or too strong) to mean anything.
+    expect(stats.exit1).toBeGreaterThan(0);
+    expect(stats.exit0).toBeGreaterThan(0);
+    console.log(`fuzz validate: ${stats.cases} cases, exit 0: ${stats.exit0}, exit 1: ${stats.exit1}, justified exit 2: ${stats.justified2}; codes: ${[...stats.codes].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  });
+});
