@@ -17,7 +17,14 @@ export async function writeFilesAtomic(io: Io, files: ReadonlyArray<{ path: stri
       await io.fs.mkdir(dir, { recursive: true });
       const tmp = path.join(dir, `.${path.basename(f.path)}.${randomBytes(6).toString('hex')}.tmp`);
       temps.push({ tmp, final: f.path });
-      await io.fs.writeFile(tmp, f.data);
+      // Flushed before the rename, so a crash or power loss cannot leave an empty file in the old one's place.
+      const handle = await io.fs.open(tmp, 'wx');
+      try {
+        await handle.writeFile(f.data);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
     }
     io.signal?.throwIfAborted();
     for (const t of temps) await io.fs.rename(t.tmp, t.final);
@@ -31,7 +38,8 @@ export async function writeFilesAtomic(io: Io, files: ReadonlyArray<{ path: stri
 export function outputPath(outDir: string, name: string): string {
   const resolved = path.resolve(outDir, name);
   const rel = path.relative(path.resolve(outDir), resolved);
-  if (rel.startsWith('..') || path.isAbsolute(rel) || rel === '') {
+  // `..` as a whole segment only: `..notes.html` is a legitimate name inside the folder.
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel) || rel === '' || name.includes('\0')) {
     throw new Error(`refusing to write ${name} outside the output folder ${outDir}`);
   }
   return resolved;
