@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
 import type { Io } from '../io.js';
 import type { DocumentPath } from '../util/files.js';
@@ -250,4 +251,25 @@ export async function loadDocument(io: Io, doc: DocumentPath, options: LoadOptio
   const prepared = prepareDocument(doc.file, decoded.text, options.limits ?? DEFAULT_LIMITS);
   if (!prepared.ok) return { text: null, diagnostics: [...prepared.diagnostics, ...warnings] };
   return { text: prepared.text, diagnostics: warnings };
+}
+
+/**
+ * How files a document pulls in (XInclude) are read: regular files only (a FIFO or /dev/zero would never end),
+ * within the size limit, and only below `roots` once symlinks are resolved, so a document from elsewhere cannot
+ * include /etc/passwd or ~/.ssh into a validation message or a built page. The refusal names the path only.
+ */
+export function confinedReader(io: Io, roots: readonly string[], maxSizeMB = DEFAULT_MAX_SIZE_MB): (absPath: string) => Promise<Uint8Array> {
+  const realRoots = Promise.all(roots.map((r) => io.fs.realpath(r).catch(() => path.resolve(r))));
+  return async (absPath) => {
+    const real = await io.fs.realpath(absPath);
+    const inside = (await realRoots).some((root) => {
+      const rel = path.relative(root, real);
+      return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+    });
+    if (!inside) throw new Error(`outside the folders teikit reads from (${roots.join(', ')}); teikit never reads other files a document names`);
+    const st = await io.fs.stat(real);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > maxSizeMB * 1024 * 1024) throw new Error(`larger than the ${maxSizeMB} MB limit (--max-size)`);
+    return io.fs.readFile(real);
+  };
 }
