@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ToolError } from './errors.js';
 import type { Io } from './io.js';
 import { packageBag } from './commands/package/index.js';
+import { watch } from './commands/watch/index.js';
 import { defaultJobs } from './parallel/pool.js';
 import { runDocuments } from './parallel/run.js';
 import { formatSummary, type Summary } from './util/progress.js';
@@ -80,6 +81,16 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     report(io, opts.format, result.documents, { summary: result.summary });
     printSummary(io, opts, result.summary);
     exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
+  });
+
+  addValidationOptions(
+    program
+      .command('watch')
+      .description('re-check a document each time it is saved, with schemas kept in memory; prints its diagnostics')
+      .argument('[paths...]', 'files or folders to watch (every *.xml below them, new files too)', ['tei']),
+  ).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat }) => {
+    const validateOptions = { schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize };
+    await watch({ paths, validate: validateOptions, format: opts.format }, io);
   });
 
   program
