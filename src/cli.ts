@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ToolError } from './errors.js';
 import type { Io } from './io.js';
 import { packageBag } from './commands/package/index.js';
+import { review } from './commands/review/index.js';
 import { watch } from './commands/watch/index.js';
 import { defaultJobs } from './parallel/pool.js';
 import { runDocuments } from './parallel/run.js';
@@ -111,6 +112,21 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         );
       }
       exitCode = result.bag ? 0 : 1;
+    });
+
+  addValidationOptions(
+    program
+      .command('review')
+      .description('review encodings beyond the schema (untagged names, registers, consistency, quotations) into output/NAME.review.html')
+      .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
+  )
+    .option('--out <dir>', 'folder for the NAME.review.html pages', 'output')
+    .option('--strict', 'warnings fail the exit code too')
+    .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; strict?: boolean }) => {
+      const result = await review({ paths, out: opts.out, strict: opts.strict, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
+      report(io, opts.format, result.documents, { reports: result.written });
+      if (opts.format === 'text') for (const w of result.written) io.stderr.write(`teikit: wrote ${w}\n`);
+      exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
     });
 
   try {
