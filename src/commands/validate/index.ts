@@ -4,9 +4,11 @@ import type { Io } from '../../io.js';
 import type { DocumentReport } from '../../report.js';
 import { collectDocuments } from '../../util/files.js';
 import { loadDocument } from '../../validate/input.js';
-import { XmllintEngine, type RelaxNgEngine } from '../../validate/relaxng.js';
+import { checkExternalDtd, readProlog } from '../../validate/dtd.js';
+import { RestrictingEngine, type RelaxNgEngine } from '../../validate/relaxng.js';
 import { declaredRelaxNg, SchemaResolver, TEI_ALL_URL, type ResolvedSchema } from '../../validate/schema.js';
 import { checkWellFormed } from '../../validate/wellformed.js';
+import { expandXIncludes, type Expanded } from '../../validate/xinclude.js';
 
 export interface ValidateOptions {
   /** Files or folders; folders contribute every *.xml below them. */
@@ -28,13 +30,13 @@ export interface ValidateResult {
 export async function validate(options: ValidateOptions, io: Io): Promise<ValidateResult> {
   const resolver = new SchemaResolver(io, { catalogs: options.catalogs, offline: options.offline });
   await resolver.checkCatalogs();
-  const engine = options.engine ?? new XmllintEngine();
+  const engine = options.engine ?? new RestrictingEngine(io);
   const paths = await collectDocuments(options.paths.length ? options.paths : ['tei'], io);
   const forced = options.schema ? await resolver.resolve(options.schema, path.join(io.cwd, '_')) : null;
 
   const reports: DocumentReport[] = [];
   // Documents grouped by schema so each schema is prepared once per run.
-  const bySchema = new Map<string, { schema: ResolvedSchema; items: Array<{ report: DocumentReport; text: string }> }>();
+  const bySchema = new Map<string, { schema: ResolvedSchema; items: Array<{ report: DocumentReport; expanded: Expanded }> }>();
   for (const doc of paths) {
     const report: DocumentReport = { file: doc.file, valid: false, diagnostics: [], schema: null };
     reports.push(report);
@@ -48,16 +50,29 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
       report.diagnostics.push(wf);
       continue;
     }
+    // Jing stops at a DTD it cannot find; the verdict must not depend on a file nobody can see.
+    const dtd = await checkExternalDtd(doc.file, doc.absPath, await readProlog(io, doc.absPath), exists(io));
+    if (dtd) report.diagnostics.push(dtd);
+    if (dtd?.severity === 'error') continue;
+    const expanded = await expandXIncludes(decoded.text, {
+      file: doc.file,
+      absPath: doc.absPath,
+      readFile: (p) => io.fs.readFile(p),
+      display: (p) => (path.isAbsolute(doc.file) ? p : path.relative(io.cwd, p)),
+    });
+    report.diagnostics.push(...expanded.diagnostics);
+    if (hasErrors(expanded.diagnostics)) continue;
     const schema = forced ?? (await resolver.resolve(declaredRelaxNg(decoded.text) ?? TEI_ALL_URL, doc.absPath));
     report.schema = { path: schema.path, sha256: schema.sha256 };
     let group = bySchema.get(schema.path);
     if (!group) bySchema.set(schema.path, (group = { schema, items: [] }));
-    group.items.push({ report, text: decoded.text });
+    group.items.push({ report, expanded });
   }
 
+  // One engine call per schema: it prepares the schema once and validates the documents in batches.
   for (const { schema, items } of bySchema.values()) {
-    const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.text })));
-    items.forEach((it, i) => it.report.diagnostics.push(...(results[i] ?? [])));
+    const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.expanded.text })));
+    items.forEach((it, i) => it.report.diagnostics.push(...(results[i] ?? []).map((d) => fromIncluded(d, it.expanded))));
   }
 
   for (const r of reports) {
@@ -65,6 +80,17 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
     r.valid = !hasErrors(r.diagnostics);
   }
   return { documents: reports };
+}
+
+/** A diagnostic on a line of the expanded text, moved to the file and line the text came from. */
+function fromIncluded(d: Diagnostic, expanded: Expanded): Diagnostic {
+  if (d.line === null) return d;
+  const at = expanded.origin(d.line);
+  return at.file === d.file && at.line === d.line ? d : { ...d, file: at.file, line: at.line };
+}
+
+function exists(io: Io): (p: string) => Promise<boolean> {
+  return (p) => io.fs.access(p).then(() => true, () => false);
 }
 
 export type { Diagnostic };
