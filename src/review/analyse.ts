@@ -21,7 +21,9 @@ const NAME_CHILDREN = new Set(['persName', 'placeName', 'orgName', 'name', 'geog
 export const MENTION_ELEMENTS = new Set(['persName', 'placeName', 'orgName', 'rs', 'name']);
 const QUOTATION_ELEMENTS = new Set(['said', 'q', 'quote']);
 /** Containers of register entries: their text is not running text, so it is not searched for mentions. */
-const REGISTER_CONTAINERS = new Set(['listPerson', 'listPlace', 'listOrg', 'listEvent', 'listObject', 'listNym', 'listRelation']);
+const REGISTER_CONTAINERS = new Set(['listPerson', 'listPlace', 'listOrg', 'listEvent', 'listObject', 'listNym', 'listRelation', 'listBibl', 'castList']);
+/** Targets a mention may rightly point at without being a register entry: works and sources. */
+const WORK_ELEMENTS = new Set(['bibl', 'biblStruct', 'biblFull', 'msDesc']);
 
 export type FindingKind = 'validate' | 'untagged' | 'registers' | 'consistency' | 'quotations';
 
@@ -103,7 +105,7 @@ export interface Statistics {
   words: number;
   /** Mention elements (persName, placeName, orgName, rs, name) in the running text, linked or not. */
   perElement: Record<string, number>;
-  /** Links from mentions to entries, by the entry's kind; `unresolved` for pointers to nothing or to a non-entry. */
+  /** Links from mentions to entries, by the entry's kind; `work` for bibl targets, `other` for other elements, `unresolved` for pointers to nothing. */
   perKind: Record<string, number>;
   linkedMentions: number;
   entities: number;
@@ -309,7 +311,7 @@ export function analyse(file: string, text: string): Analysis {
   for (const m of mentions) {
     for (const r of m.refs) {
       if (!doc.byId.has(r)) add('registers', 'error', 'review.dangling-pointer', `<${m.element} ref="#${r}"> points to no element: there is no xml:id="${r}" in the document; add the register entry or correct the pointer`, m.el, `m-${m.index}`);
-      else if (!entities.has(r)) add('registers', 'warning', 'review.ref-not-entry', `<${m.element} ref="#${r}"> points to a <${doc.byId.get(r)!.local}>, not to a register entry (person, personGrp, place, org, event); point it at the entry`, m.el, `m-${m.index}`);
+      else if (!entities.has(r) && !WORK_ELEMENTS.has(doc.byId.get(r)!.local)) add('registers', 'warning', 'review.ref-not-entry', `<${m.element} ref="#${r}"> points to a <${doc.byId.get(r)!.local}>, not to a register entry (person, personGrp, place, org, event); point it at the entry`, m.el, `m-${m.index}`);
     }
   }
   for (const q of quotations) {
@@ -341,7 +343,7 @@ export function analyse(file: string, text: string): Analysis {
     if (pointsAtEntries && !referenced.has(e.id)) {
       add('registers', 'warning', 'review.unreferenced-entry', `register entry #${e.id} (${e.label}) is never referenced; link its mentions in the text with ref="#${e.id}", or remove the entry`, e.el, `e-${e.id}`);
     }
-    const missing = [e.names.length ? null : 'a name', e.type ? null : `a type (@type or @role)`, e.hasNote ? null : 'a note'].filter(Boolean);
+    const missing = [e.names.length ? null : 'name', e.type ? null : 'type (@type or @role)', e.hasNote ? null : 'note'].filter(Boolean);
     if (missing.length) add('registers', 'warning', 'review.entry-incomplete', `register entry #${e.id} has no ${missing.join(', no ')}; add ${missing.length > 1 ? 'them' : 'it'} so that readers know who or what it is`, e.el, `e-${e.id}`);
     const key = e.names[0] ? `${e.kind} ${nameKey(e.names[0])}` : null;
     if (key) {
@@ -392,6 +394,8 @@ export function analyse(file: string, text: string): Analysis {
     for (let e: XmlElement | null = node.kind === 'text' ? node.parent : node; e; e = e.parent) {
       // Inner elements may end before the match does (a date inside "June CPSU CC Plenum"); only those that hold all of it count.
       if (e.end >= end && localPointers(attr(e, 'ref')).some((r) => ids.includes(r))) return true;
+      // In drama the speaker's name is linked through its sp/@who.
+      if (e.local === 'speaker' && e.parent && localPointers(attr(e.parent, 'who')).some((r) => ids.includes(r))) return true;
     }
     return false;
   };
@@ -515,7 +519,7 @@ export function analyse(file: string, text: string): Analysis {
     perElement[m.element] = (perElement[m.element] ?? 0) + 1;
     if (m.refs.length) linked++;
     for (const r of m.refs) {
-      const kind = entities.get(r)?.kind ?? 'unresolved';
+      const kind = targetKind(doc, entities, r);
       perKind[kind] = (perKind[kind] ?? 0) + 1;
       if (entities.has(r)) {
         const s = stat(r);
@@ -562,6 +566,12 @@ export function analyse(file: string, text: string): Analysis {
       perEntity: [...perEntity.values()].sort((a, b) => b.tagged + b.untagged - (a.tagged + a.untagged) || a.id.localeCompare(b.id)),
     },
   };
+}
+
+/** What a `#id` pointer leads to: an entry's kind, `work`, `other` (another element) or `unresolved` (nothing). */
+export function targetKind(doc: XmlDocument, entities: ReadonlyMap<string, Entity>, id: string): string {
+  const target = doc.byId.get(id);
+  return entities.get(id)?.kind ?? (!target ? 'unresolved' : WORK_ELEMENTS.has(target.local) ? 'work' : 'other');
 }
 
 /** The element an encoder would use to tag a mention of an entry of this kind. */

@@ -1,14 +1,14 @@
 import type { Diagnostic, Severity } from '../diagnostic.js';
 import { attr, sourceOffset, XML_NS, type XmlElement, type XmlNode, type XmlText } from '../util/xml-positions.js';
-import type { Analysis, Candidate, Finding, FindingKind } from './analyse.js';
+import { targetKind, type Analysis, type Candidate, type Finding, type FindingKind } from './analyse.js';
 
 /** Escapes text and attribute values alike: every string from a document goes through here. */
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const KIND_LABEL: Record<string, string> = { person: 'person', personGrp: 'group', place: 'place', org: 'organisation', event: 'event', object: 'object', unresolved: 'unresolved' };
-const KIND_COLOUR: Record<string, string> = { person: '#1f5fbf', personGrp: '#6a3fb5', place: '#1b7a3a', org: '#9a4700', event: '#9b1c5a', object: '#4d5b00', unresolved: '#b00020' };
+const KIND_LABEL: Record<string, string> = { person: 'person', personGrp: 'group', place: 'place', org: 'organisation', event: 'event', object: 'object', work: 'work', other: 'other element', unresolved: 'pointer to nothing' };
+const KIND_COLOUR: Record<string, string> = { person: '#1f5fbf', personGrp: '#6a3fb5', place: '#1b7a3a', org: '#9a4700', event: '#9b1c5a', object: '#4d5b00', work: '#00617a', other: '#555555', unresolved: '#b00020' };
 const GROUPS: Array<{ kind: FindingKind; title: string; intro: string }> = [
   { kind: 'validate', title: 'Validation', intro: 'What teikit validate reports: well-formedness, schema, Schematron, pointers.' },
   { kind: 'untagged', title: 'Untagged and mislinked mentions', intro: 'Names from the registers (and forms used in tagged mentions) that occur in the text without a link to their entry, and links whose words are registered for another entry.' },
@@ -355,10 +355,12 @@ function renderText(a: Analysis, root: XmlElement, anchors: Anchors): string {
     const attrs: string[] = [];
     let tip = '';
     if (m) {
-      const kinds = m.refs.map((r) => a.entities.get(r)?.kind ?? 'unresolved');
-      classes.push('ent', `k-${m.refs.length ? kinds[0] : 'none'}`);
+      const raw = attr(el, 'ref');
+      // No same-document pointer: either a pointer elsewhere (a URI) or no @ref at all.
+      classes.push('ent', `k-${m.refs.length ? targetKind(a.doc, a.entities, m.refs[0]!) : raw ? 'other' : 'none'}`);
       attrs.push(`id="m-${m.index}"`, 'tabindex="0"', `aria-describedby="mt-${m.index}"`);
-      const target = m.refs.length ? m.refs.map((r) => `#${r} ${a.entities.get(r)?.label ?? '(no such entry)'}`).join('; ') : 'no @ref';
+      const label = (r: string) => a.entities.get(r)?.label ?? (a.doc.byId.has(r) ? `(a ${a.doc.byId.get(r)!.local}, not a register entry)` : '(no such element)');
+      const target = m.refs.length ? m.refs.map((r) => `#${r} ${label(r)}`).join('; ') : raw ? raw : 'no @ref';
       tip = `<span class="tip" role="tooltip" id="mt-${m.index}">&lt;${esc(el.local)}${attr(el, 'type') ? ` type="${esc(attr(el, 'type')!)}"` : ''}&gt; → ${esc(target)}</span>`;
     } else if (q) {
       classes.push('quote');
@@ -437,7 +439,10 @@ body:has(#show-tags:checked) .tei .t[data-el]::before{content:attr(data-el)}
 .k-org{background:#fbe6d4;border-color:#9a4700}
 .k-event{background:#f8dde9;border-color:#9b1c5a}
 .k-object{background:#eef2cc;border-color:#4d5b00}
-.k-unresolved,.k-none{background:#ffd6dc;border-color:#b00020;border-bottom-style:double}
+.k-work{background:#d9eff4;border-color:#00617a}
+.k-other{background:#eee;border-color:#555}
+.k-unresolved{background:#ffd6dc;border-color:#b00020;border-bottom-style:double}
+.k-none{border-color:#777;border-bottom-style:dashed}
 .dot.k-person{background:#1f5fbf}.dot.k-personGrp{background:#6a3fb5}.dot.k-place{background:#1b7a3a}.dot.k-org{background:#9a4700}.dot.k-event{background:#9b1c5a}.dot.k-object{background:#4d5b00}
 .legend .ent{cursor:default}
 mark.cand{background:#ffe066;color:#000;outline:2px dashed #b00020;outline-offset:1px;font-weight:700;position:relative}
