@@ -209,11 +209,12 @@ ${w2 ? `<rect x="${(labelW + w).toFixed(1)}" y="${y + 3}" width="${w2.toFixed(1)
     .join('\n');
   return `<figure><svg class="chart" role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 ${labelW + barW + 60} ${h}" width="${labelW + barW + 60}" height="${h}">
 <title id="${id}-t">${esc(title)}</title><desc id="${id}-d">${esc(desc)}</desc>
-${HATCH}
+${rows.some((r) => r.extra) ? HATCH : ''}
 ${bars}
 </svg><figcaption>${esc(title)}</figcaption></figure>`;
 }
 
+/** Fill of untagged segments; only the per-entity chart has them, so the pattern id occurs once. */
 const HATCH = `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffe066"/><line x1="0" y1="0" x2="0" y2="6" stroke="#b00020" stroke-width="2"/></pattern></defs>`;
 
 /** Where in the text each entity is mentioned: one row per entity, a tick per mention. */
