@@ -10,6 +10,6 @@ await mkdir(out, { recursive: true });
 const entries = (await readdir(src)).filter((f) => f.endsWith('.xsl'));
 for (const f of entries) {
   const sef = path.join(out, f.replace(/\.xsl$/, '.sef.json'));
-  execFileSync(process.execPath, [path.join(root, 'node_modules/xslt3/xslt3.js'), `-xsl:${path.join(src, f)}`, `-export:${sef}`, '-nogo', '-relocate:on', '-ns:##html5'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'node_modules/xslt3/xslt3.js'), `-xsl:${path.join(src, f)}`, `-export:${sef}`, '-nogo', '-relocate:on'], { stdio: 'inherit' });
 }
 console.log(`compiled ${entries.length} stylesheet(s) to ${path.relative(root, out)}/`);
