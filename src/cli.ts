@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ToolError } from './errors.js';
 import type { Io } from './io.js';
+import { build } from './commands/build/index.js';
 import { packageBag } from './commands/package/index.js';
 import { review } from './commands/review/index.js';
 import { watch } from './commands/watch/index.js';
@@ -83,6 +84,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     printSummary(io, opts, result.summary);
     exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
   });
+
+  addValidationOptions(
+    program
+      .command('build')
+      .description('validate documents, then write their reading and data editions: NAME.html, .txt, .entities.csv, .mentions.csv, .reactions.csv, .dc.xml')
+      .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
+  )
+    .option('--out <dir>', 'folder for the outputs (created when missing)', 'output')
+    .option('--force', 'build documents that fail validation too (still reported; the exit code stays 1)')
+    .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; force?: boolean }) => {
+      const result = await build({ paths, out: opts.out, force: opts.force, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
+      report(io, opts.format, result.documents, { built: result.built, skipped: result.skipped });
+      if (opts.format === 'text') {
+        for (const b of result.built) io.stderr.write(`teikit: built ${b.file} -> ${b.outputs.join(', ')}\n`);
+        for (const s of result.skipped) io.stderr.write(`teikit: not built: ${s.file}: ${s.reason}\n`);
+      }
+      exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
+    });
 
   addValidationOptions(
     program
