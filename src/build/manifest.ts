@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
 import type { Io } from '../io.js';
 import { writeFilesAtomic } from '../util/atomic.js';
 
@@ -18,9 +19,16 @@ export interface Fingerprint {
   options: string;
 }
 
+/** What validation said about the document when its outputs were built, reported again when it is skipped. */
+export interface RecordedReport {
+  valid: boolean;
+  diagnostics: Diagnostic[];
+}
+
 interface Entry extends Fingerprint {
   /** Output path relative to the output folder → SHA-256 of what was written. */
   outputs: Record<string, string>;
+  report?: RecordedReport;
 }
 
 interface ManifestFile {
@@ -97,11 +105,19 @@ export class BuildManifest {
     return true;
   }
 
-  /** Records what was written for a document (paths absolute or relative to the output folder). */
-  record(absSource: string, fp: Fingerprint, outputs: ReadonlyArray<{ path: string; data: string | Uint8Array }>): void {
+  /**
+   * Records what was written for a document (paths absolute or relative to the output folder), and the
+   * validation report, so a later run that skips the document can still say what was wrong with it.
+   */
+  record(absSource: string, fp: Fingerprint, outputs: ReadonlyArray<{ path: string; data: string | Uint8Array }>, report?: RecordedReport): void {
     const hashes: Record<string, string> = {};
     for (const o of outputs) hashes[path.relative(this.outDir, path.resolve(this.outDir, o.path)).split(path.sep).join('/')] = sha256(o.data);
-    this.documents.set(this.keyFor(absSource), { ...fp, outputs: hashes });
+    this.documents.set(this.keyFor(absSource), { ...fp, outputs: hashes, ...(report ? { report } : {}) });
+  }
+
+  /** The report recorded with the document's outputs, if any. */
+  recordedReport(absSource: string): RecordedReport | null {
+    return this.documents.get(this.keyFor(absSource))?.report ?? null;
   }
 
   /** A document that failed or was not built must be rebuilt next time. */

@@ -35,6 +35,16 @@ describe('BuildManifest', () => {
     expect(await again.upToDate(io, source, fp)).toBe(true);
   });
 
+  it('keeps the validation report with the outputs, so a skipped document still reports its errors', async () => {
+    const { io, source, out, html, fp } = await setup();
+    const m = BuildManifest.empty(out);
+    const diagnostics = [{ file: 'tei/edition.xml', line: 3, column: 1, severity: 'error' as const, source: 'relaxng' as const, code: 'relaxng.invalid', message: 'm', rule: null }];
+    m.record(source, fp, [{ path: html, data: '<html>1</html>' }], { valid: false, diagnostics });
+    await m.save(io);
+    expect((await BuildManifest.load(io, out)).recordedReport(source)).toEqual({ valid: false, diagnostics });
+    expect(BuildManifest.empty(out).recordedReport(source)).toBeNull();
+  });
+
   const changes: Array<{ name: string; change: (fp: Fingerprint) => Fingerprint }> = [
     { name: 'the source', change: (fp) => ({ ...fp, source: sha256('edited') }) },
     { name: 'the schema', change: (fp) => ({ ...fp, schema: 'c'.repeat(64) }) },
