@@ -1,0 +1,114 @@
+import { diagnostic, type Diagnostic } from '../diagnostic.js';
+import type { Io } from '../io.js';
+import { parseXml, type XmlDocument } from '../util/xml-positions.js';
+import { cacheRoot, FileCache } from './cache.js';
+import { checkPointers, pointerAttributesFromRng, type PointerAttributes } from './pointers.js';
+import { readXmlModels, SCHEMATRON_NS, sha256, type ResolvedSchema, type SchemaResolver } from './schema.js';
+import { compileSchematron, runSchematron, SCHEMATRON_FORMAT, type CompiledSchematron } from './schematron.js';
+import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
+
+/**
+ * The I/O edge of the Schematron and pointer checks: what is derived from a schema (its compiled
+ * Schematron and its pointer attributes) is computed once per schema content and cached on disk beside
+ * the RELAX NG helper's entries; SaxonJS is loaded only when some document has rules to run.
+ */
+
+interface Derived {
+  schematron: CompiledSchematron;
+  pointers: PointerAttributes | null;
+}
+
+export interface RuleCheckInput {
+  file: string;
+  absPath: string;
+  /** The text the checks run on (XIncludes expanded). */
+  text: string;
+  /** The text as written, for its `<?xml-model?>` declarations. */
+  original: string;
+  schema: ResolvedSchema | null;
+}
+
+export class RuleChecker {
+  private readonly derived = new Map<string, Promise<Derived>>();
+  private saxon: Promise<SaxonJsApi> | null = null;
+
+  constructor(
+    private readonly io: Io,
+    private readonly resolver: SchemaResolver,
+  ) {}
+
+  private loadSaxon(): Promise<SaxonJsApi> {
+    this.saxon ??= loadSaxon({ cacheDir: cacheRoot(this.io) });
+    return this.saxon;
+  }
+
+  /** Compiled Schematron (and, for RELAX NG, pointer attributes) of a schema, from the cache when possible. */
+  derive(schema: { text: string; sha256: string }, withPointers: boolean): Promise<Derived> {
+    const key = `${schema.sha256}-v${SCHEMATRON_FORMAT}`;
+    let p = this.derived.get(key);
+    if (!p) {
+      p = (async () => {
+        const cache = new FileCache(this.io, 'schematron');
+        const hit = await cache.get(key, '.json');
+        if (hit !== null) {
+          try {
+            return JSON.parse(hit) as Derived;
+          } catch {
+            // A damaged entry is recomputed below.
+          }
+        }
+        const schematron = await compileSchematron(schema.text, () => this.loadSaxon());
+        const value: Derived = { schematron, pointers: withPointers ? pointerAttributesFromRng(schema.text) : null };
+        // Serialized before any run: running adds parent pointers to the SEF.
+        await cache.set(key, '.json', JSON.stringify(value));
+        return value;
+      })();
+      this.derived.set(key, p);
+    }
+    return p;
+  }
+
+  /** Schematron of each document's schema and of its `<?xml-model?>` .sch files, then pointers across all documents. */
+  async check(items: readonly RuleCheckInput[]): Promise<Diagnostic[][]> {
+    const out: Diagnostic[][] = items.map(() => []);
+    const parsed: Array<XmlDocument | null> = items.map((it) => {
+      try {
+        return parseXml(it.text);
+      } catch {
+        return null; // the well-formedness check has reported it
+      }
+    });
+    const pointerAttrs: Array<PointerAttributes | undefined> = [];
+    for (const [i, it] of items.entries()) {
+      const doc = parsed[i];
+      if (!doc) continue;
+      const sources: Array<{ text: string; sha256: string; label: string; rng: boolean }> = [];
+      if (it.schema) sources.push({ text: it.schema.text, sha256: it.schema.sha256, label: it.schema.path, rng: true });
+      for (const m of readXmlModels(it.original)) {
+        if (m.schematypens !== SCHEMATRON_NS && !(m.schematypens === null && /\.sch$/i.test(m.href))) continue;
+        try {
+          const sch = await this.resolver.resolve(m.href, it.absPath);
+          sources.push({ text: sch.text, sha256: sch.sha256 || sha256(sch.text), label: m.href, rng: false });
+        } catch (err) {
+          out[i]!.push(diagnostic({ file: it.file, line: 1, severity: 'error', source: 'schematron', code: 'schematron.schema-missing', message: `the Schematron schema ${m.href} declared in <?xml-model?> could not be read (${(err as Error).message}); fix the href or remove the declaration` }));
+        }
+      }
+      for (const src of sources) {
+        let derived: Derived;
+        try {
+          derived = await this.derive(src, src.rng);
+        } catch (err) {
+          out[i]!.push(diagnostic({ file: it.file, line: null, severity: 'warning', source: 'schematron', code: 'schematron.schema-error', message: `the Schematron rules of ${src.label} could not be compiled, so none of them was checked: ${(err as Error).message}` }));
+          continue;
+        }
+        if (src.rng && derived.pointers) pointerAttrs[i] = derived.pointers;
+        const sch = derived.schematron;
+        out[i]!.push(...(await runSchematron(sch, it.text, it.file, sch.sef ? await this.loadSaxon() : undefined, doc)));
+      }
+    }
+    const live = items.map((it, i) => ({ it, i })).filter(({ i }) => parsed[i]);
+    const results = checkPointers(live.map(({ it, i }) => ({ file: it.file, text: it.text, parsed: parsed[i]!, attributes: pointerAttrs[i] })));
+    live.forEach(({ i }, k) => out[i]!.push(...results[k]!));
+    return out;
+  }
+}

@@ -1,0 +1,657 @@
+import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
+import { childElements, descendants, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
+import { SCHEMATRON_NS } from './schema.js';
+import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
+
+/**
+ * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
+ * standalone .sch) are turned into one XSLT 3.0 stylesheet that follows the skeleton's semantics:
+ * one mode per pattern, one template per rule with priorities falling in document order (so within a
+ * pattern a node is handled by its first matching rule), attributes and elements visited. The stylesheet
+ * is compiled once per schema (SaxonJS's own XSLT compiler) and the result cached by the caller.
+ */
+
+/** Bump when the generated stylesheet or the cached shape changes, so old cache entries are ignored. */
+export const SCHEMATRON_FORMAT = 1;
+
+export interface SchCheck {
+  kind: 'assert' | 'report';
+  test: string;
+  severity: Severity;
+  /** The role as written (or flag), kept for the JSON output of tools that want it. */
+  role: string | null;
+  /** The rule id teikit reports: the check's or rule's @id, else pattern id and position. */
+  ruleId: string;
+}
+
+export interface SchRuleInfo {
+  ruleId: string;
+  pattern: string;
+  context: string;
+}
+
+export interface SkippedRule {
+  ruleId: string;
+  context: string;
+  reason: string;
+}
+
+/** Everything needed to run a schema's rules again without recompiling; plain JSON, cached on disk. */
+export interface CompiledSchematron {
+  format: number;
+  /** SaxonJS's compiled stylesheet (SEF), or null when the schema has no rule teikit can run. */
+  sef: unknown;
+  checks: SchCheck[];
+  /** How to offer elements to each pattern that does not walk the whole document. */
+  dispatch: PatternDispatch[];
+  rules: SchRuleInfo[];
+  skipped: SkippedRule[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the Schematron out of a schema
+
+interface MsgText {
+  t: 'text';
+  text: string;
+}
+interface MsgName {
+  t: 'name';
+  path: string | null;
+}
+interface MsgValue {
+  t: 'value';
+  select: string;
+}
+type MsgPart = MsgText | MsgName | MsgValue;
+
+interface Let {
+  name: string;
+  value: string;
+}
+
+interface Check {
+  kind: 'assert' | 'report';
+  test: string;
+  id: string | null;
+  role: string | null;
+  flag: string | null;
+  message: MsgPart[];
+}
+
+interface Rule {
+  id: string | null;
+  context: string;
+  role: string | null;
+  flag: string | null;
+  lets: Let[];
+  checks: Check[];
+  /** Why the rule cannot be run as written (found while reading it), or null. */
+  problem: string | null;
+}
+
+interface Pattern {
+  id: string | null;
+  lets: Let[];
+  rules: Rule[];
+}
+
+export interface SchematronSchema {
+  namespaces: Array<{ prefix: string; uri: string }>;
+  lets: Let[];
+  patterns: Pattern[];
+  /** Patterns dropped while reading (abstract patterns used wrongly, say), with the reason. */
+  problems: SkippedRule[];
+}
+
+const isSch = (el: XmlElement, local?: string) => el.ns === SCHEMATRON_NS && (local === undefined || el.local === local);
+const attrOf = (el: XmlElement, name: string): string | null => el.attrs.find((a) => a.ns === null && a.local === name)?.value ?? null;
+
+function readLet(el: XmlElement): Let | string {
+  const name = attrOf(el, 'name');
+  const value = attrOf(el, 'value');
+  if (!name) return 'a <let> without @name';
+  if (value === null) return `<let name="${name}"> has content instead of @value (not supported)`;
+  return { name, value };
+}
+
+function readMessage(el: XmlElement): MsgPart[] {
+  const parts: MsgPart[] = [];
+  for (const c of el.children) {
+    if (c.kind === 'text') parts.push({ t: 'text', text: c.text });
+    else if (isSch(c, 'name')) parts.push({ t: 'name', path: attrOf(c, 'path') });
+    else if (isSch(c, 'value-of')) parts.push({ t: 'value', select: attrOf(c, 'select') ?? '.' });
+    // emph, dir, span and foreign markup: their text is the message.
+    else parts.push(...readMessage(c));
+  }
+  return parts;
+}
+
+/** Replaces `$param` by its value (ISO abstract patterns are macros over the text of the expressions). */
+function substitute(expr: string, params: Map<string, string>): string {
+  if (!params.size) return expr;
+  return expr.replace(/\$([A-Za-z_][\w.-]*)/g, (m, name: string) => params.get(name) ?? m);
+}
+
+function readRule(el: XmlElement, abstractRules: Map<string, XmlElement>, params: Map<string, string>, seen = new Set<string>()): Omit<Rule, 'id' | 'context' | 'role' | 'flag'> {
+  const lets: Let[] = [];
+  const checks: Check[] = [];
+  let problem: string | null = null;
+  for (const c of childElements(el)) {
+    if (!isSch(c)) continue;
+    if (c.local === 'let') {
+      const l = readLet(c);
+      if (typeof l === 'string') problem ??= l;
+      else lets.push({ name: l.name, value: substitute(l.value, params) });
+    } else if (c.local === 'assert' || c.local === 'report') {
+      const message = readMessage(c).map((p): MsgPart =>
+        p.t === 'value' ? { t: 'value', select: substitute(p.select, params) } : p.t === 'name' && p.path ? { t: 'name', path: substitute(p.path, params) } : p,
+      );
+      checks.push({ kind: c.local, test: substitute(attrOf(c, 'test') ?? 'true()', params), id: attrOf(c, 'id'), role: attrOf(c, 'role'), flag: attrOf(c, 'flag'), message });
+    } else if (c.local === 'extends') {
+      const ref = attrOf(c, 'rule');
+      const target = ref ? abstractRules.get(ref) : undefined;
+      if (!ref || !target || seen.has(ref)) {
+        problem ??= `<extends rule="${ref ?? ''}"> names no abstract rule`;
+        continue;
+      }
+      const inner = readRule(target, abstractRules, params, new Set([...seen, ref]));
+      lets.push(...inner.lets);
+      checks.push(...inner.checks);
+      problem ??= inner.problem;
+    }
+  }
+  return { lets, checks, problem };
+}
+
+/**
+ * Collects the Schematron of a schema: a RELAX NG grammar with embedded `sch:` elements (anywhere, as
+ * ExtractSchFromRNG does) or a Schematron schema document.
+ */
+export function extractSchematron(schemaText: string): SchematronSchema {
+  const doc = parseXml(schemaText);
+  const namespaces: SchematronSchema['namespaces'] = [];
+  const lets: Let[] = [];
+  const patternEls: XmlElement[] = [];
+  const abstractRules = new Map<string, XmlElement>();
+  const abstractPatterns = new Map<string, XmlElement>();
+  const problems: SkippedRule[] = [];
+
+  const visit = (el: XmlElement) => {
+    if (isSch(el)) {
+      if (el.local === 'ns') {
+        const prefix = attrOf(el, 'prefix');
+        const uri = attrOf(el, 'uri');
+        if (prefix && uri && !namespaces.some((n) => n.prefix === prefix)) namespaces.push({ prefix, uri });
+        return;
+      }
+      if (el.local === 'let' && !(el.parent && isSch(el.parent, 'pattern')) && !(el.parent && isSch(el.parent, 'rule'))) {
+        const l = readLet(el);
+        if (typeof l === 'string') problems.push({ ruleId: '(schema)', context: '', reason: l });
+        else lets.push(l);
+        return;
+      }
+      if (el.local === 'pattern') {
+        if (attrOf(el, 'abstract') === 'true') abstractPatterns.set(attrOf(el, 'id') ?? '', el);
+        else patternEls.push(el);
+        for (const r of childElements(el)) if (isSch(r, 'rule') && attrOf(r, 'abstract') === 'true') abstractRules.set(attrOf(r, 'id') ?? '', r);
+        return;
+      }
+      if (el.local === 'rules') {
+        for (const r of childElements(el)) if (isSch(r, 'rule') && attrOf(r, 'abstract') === 'true') abstractRules.set(attrOf(r, 'id') ?? '', r);
+        return;
+      }
+    }
+    for (const c of childElements(el)) visit(c);
+  };
+  visit(doc.root);
+
+  const patterns: Pattern[] = patternEls.map((p, pi) => {
+    let source = p;
+    const params = new Map<string, string>();
+    const isA = attrOf(p, 'is-a');
+    if (isA) {
+      const abs = abstractPatterns.get(isA);
+      for (const prm of childElements(p)) if (isSch(prm, 'param')) params.set(attrOf(prm, 'name') ?? '', attrOf(prm, 'value') ?? '');
+      if (abs) source = abs;
+      else problems.push({ ruleId: attrOf(p, 'id') ?? `pattern-${pi + 1}`, context: '', reason: `is-a="${isA}" names no abstract pattern` });
+    }
+    const patternLets: Let[] = [];
+    const rules: Rule[] = [];
+    for (const c of childElements(source)) {
+      if (!isSch(c)) continue;
+      if (c.local === 'let') {
+        const l = readLet(c);
+        if (typeof l === 'string') problems.push({ ruleId: attrOf(p, 'id') ?? `pattern-${pi + 1}`, context: '', reason: l });
+        else patternLets.push({ name: l.name, value: substitute(l.value, params) });
+      } else if (c.local === 'rule' && attrOf(c, 'abstract') !== 'true') {
+        const body = readRule(c, abstractRules, params);
+        const context = attrOf(c, 'context');
+        rules.push({
+          id: attrOf(c, 'id'),
+          context: substitute(context ?? '', params),
+          role: attrOf(c, 'role'),
+          flag: attrOf(c, 'flag'),
+          ...body,
+          problem: body.problem ?? (context ? null : 'a <rule> without @context'),
+        });
+      }
+    }
+    return { id: attrOf(p, 'id'), lets: patternLets, rules };
+  });
+  return { namespaces, lets, patterns, problems };
+}
+
+/**
+ * Severity from ISO's free-text @role (or @flag). teikit's reading: "warning", "warn", "nonfatal",
+ * "non-fatal", "caution" → warning; "info", "information", "informational", "note", "hint" → info;
+ * anything else, or nothing, → error (a rule the schema states is a rule to obey).
+ */
+export function severityOfRole(role: string | null): Severity {
+  const r = (role ?? '').trim().toLowerCase();
+  if (['warning', 'warn', 'nonfatal', 'non-fatal', 'caution'].includes(r)) return 'warning';
+  if (['info', 'information', 'informational', 'note', 'hint'].includes(r)) return 'info';
+  return 'error';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generating the XSLT
+
+const INTERNAL_NS = 'urn:x-teikit:schematron';
+
+const escAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;').replace(/\r/g, '&#13;');
+const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** An XPath string literal. */
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+interface PlannedRule {
+  pattern: Pattern;
+  patternIndex: number;
+  rule: Rule;
+  ruleIndex: number;
+  ruleId: string;
+}
+
+function ruleIdOf(pattern: Pattern, patternIndex: number, rule: Rule, ruleIndex: number): string {
+  if (rule.id) return rule.id;
+  const p = pattern.id ?? `pattern-${patternIndex + 1}`;
+  return pattern.rules.length > 1 ? `${p}/rule-${ruleIndex + 1}` : p;
+}
+
+function messageXslt(parts: MsgPart[]): string {
+  return parts
+    .map((p) =>
+      p.t === 'text'
+        ? `<xsl:text>${escText(p.text)}</xsl:text>`
+        : p.t === 'name'
+          ? `<xsl:value-of select="${escAttr(p.path ? `name(${p.path})` : 'name(.)')}"/>`
+          : `<xsl:value-of select="${escAttr(p.select)}"/>`,
+    )
+    .join('');
+}
+
+/** One line of output per failure: check number, node path, message (tab-separated). */
+function emit(checkNo: number | string, message: string): string {
+  return `<xsl:value-of select="(${lit(String(checkNo))}, _tk:path(.), normalize-space(${message}))" separator="&#9;"/><xsl:text>&#10;</xsl:text>`;
+}
+
+function letXslt(l: Let): string {
+  return `<xsl:variable name="${escAttr(l.name)}" select="${escAttr(l.value)}"/>`;
+}
+
+/** Splits an XPath at top-level occurrences of `sep` (outside brackets, parentheses, braces and strings). */
+function splitTop(expr: string, sep: '|' | '/'): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let cur = '';
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '(' || c === '{') depth++;
+    else if (c === ']' || c === ')' || c === '}') depth--;
+    else if (c === sep && depth === 0) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  parts.push(cur);
+  return parts.map((x) => x.trim());
+}
+
+/**
+ * Which nodes a rule context can match, worked out from its last step, so that teikit offers each
+ * pattern only the elements that could match it (found in JavaScript on its own parse of the document)
+ * instead of walking the whole tree once per pattern, which is what makes the skeleton slow in SaxonJS.
+ * It only narrows what is offered: the rule's own match pattern still decides, so a context read too
+ * widely costs time, never a wrong result. `slow`: not analysable, the pattern visits every node the
+ * way the skeleton does.
+ */
+export interface PatternDispatch {
+  /** Mode and parameter key, `p<N>`. */
+  key: string;
+  slow: boolean;
+  /** Offer every element. */
+  wild: boolean;
+  /** Offer the root element. */
+  root: boolean;
+  /** Offer elements with these expanded names (`Q{uri}local`). */
+  names: string[];
+  /** Offer elements carrying one of these attributes (`Q{uri}local`, `Q{}local` for no namespace). */
+  attrs: string[];
+  /** Offer the attributes of elements with these names... */
+  attrParents: string[];
+  /** ...or of every element. */
+  attrAnyParent: boolean;
+}
+
+const NCNAME = '[A-Za-z_][\\w.-]*';
+const NAMETEST = new RegExp(`^(?:\\*|${NCNAME}:\\*|\\*:${NCNAME}|${NCNAME}(?::${NCNAME})?|Q\\{[^}]*\\}(?:${NCNAME}|\\*))$`);
+/** A predicate that is false unless the element has attribute X: `[@X]`, `[@X and …]`, `[starts-with(@X, 'lit')]`. */
+const NEEDS_ATTR = new RegExp(`^\\[\\s*(?:@(${NCNAME})\\s*(?:\\]|and\\s)|(?:starts-with|contains|ends-with)\\(\\s*@(${NCNAME})\\s*,\\s*(?:'[^']+'|"[^"]+")\\s*\\)\\s*\\])`);
+
+function analyseContext(context: string, key: string, nsOf: (prefix: string) => string | undefined): PatternDispatch {
+  const d: PatternDispatch = { key, slow: false, wild: false, root: false, names: [], attrs: [], attrParents: [], attrAnyParent: false };
+  const eqName = (test: string): string | null => {
+    if (test.startsWith('Q{')) return test;
+    const c = test.indexOf(':');
+    if (c < 0) return `Q{}${test}`; // unprefixed names are in no namespace (ISO Schematron, as XSLT)
+    const uri = nsOf(test.slice(0, c));
+    return uri === undefined ? null : `Q{${uri}}${test.slice(c + 1)}`;
+  };
+  const step = (s: string) => /^(@|attribute::|child::)?([^[(]+?)\s*((?:\[.*\])?)$/s.exec(s);
+  for (const alt of splitTop(context, '|')) {
+    const steps = splitTop(alt, '/');
+    const m = step(steps[steps.length - 1] ?? '');
+    if (!m || !NAMETEST.test(m[2]!)) {
+      d.slow = true;
+      continue;
+    }
+    const axis = m[1];
+    const test = m[2]!;
+    const preds = splitPredicates(m[3] ?? '');
+    if (axis === '@' || axis === 'attribute::') {
+      const pm = steps.length >= 2 ? step(steps[steps.length - 2]!) : null;
+      const parent = pm && !pm[1] && NAMETEST.test(pm[2]!) && !pm[2]!.includes('*') ? eqName(pm[2]!) : null;
+      if (parent) d.attrParents.push(parent);
+      else d.attrAnyParent = true;
+      continue;
+    }
+    // `/name` (one step below the document node) can only be the root element.
+    if (steps.length === 2 && steps[0] === '') {
+      d.root = true;
+      continue;
+    }
+    if (test.includes('*')) {
+      const needed = test.startsWith('*:') ? null : preds.map((p) => NEEDS_ATTR.exec(p)).find((x) => x);
+      if (needed) d.attrs.push(`Q{}${needed[1] ?? needed[2]}`);
+      else d.wild = true;
+      continue;
+    }
+    const name = eqName(test);
+    if (name === null) d.slow = true;
+    else d.names.push(name);
+  }
+  return d;
+}
+
+function splitPredicates(preds: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < preds.length; i++) {
+    const c = preds[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[') {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === ']' && --depth === 0) out.push(preds.slice(start, i + 1));
+  }
+  return out;
+}
+
+const mergeDispatch = (a: PatternDispatch, b: PatternDispatch): PatternDispatch => ({
+  key: a.key,
+  slow: a.slow || b.slow,
+  wild: a.wild || b.wild,
+  root: a.root || b.root,
+  names: [...new Set([...a.names, ...b.names])],
+  attrs: [...new Set([...a.attrs, ...b.attrs])],
+  attrParents: [...new Set([...a.attrParents, ...b.attrParents])],
+  attrAnyParent: a.attrAnyParent || b.attrAnyParent,
+});
+
+const CAND = `Q{${INTERNAL_NS}}cand`;
+
+/**
+ * The stylesheet for the given rules; check numbers index into `checks` and the patterns' dispatch
+ * into `dispatch` (both filled here). Fast patterns are offered the elements (`p<N>`) and the elements
+ * whose attributes (`a<N>`) teikit found for them, as positions among all elements in document order;
+ * when SaxonJS sees a different number of elements than teikit did (entities declared in a DTD), every
+ * node is offered instead.
+ */
+function generate(schema: SchematronSchema, planned: PlannedRule[], checks: SchCheck[], dispatch: PatternDispatch[] = []): string {
+  const ns = schema.namespaces.map((n) => ` xmlns:${n.prefix}="${escAttr(n.uri)}"`).join('');
+  const nsOf = (prefix: string) => (prefix === 'xml' ? 'http://www.w3.org/XML/1998/namespace' : schema.namespaces.find((n) => n.prefix === prefix)?.uri);
+  const out: string[] = [];
+  out.push(`<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:_tk="${INTERNAL_NS}"${ns} exclude-result-prefixes="#all">`);
+  out.push('<xsl:output method="text"/>');
+  out.push(`<xsl:param name="_tk:cand" as="map(*)" select="map{}"/>`);
+  out.push(`<xsl:param name="_tk:count" as="Q{http://www.w3.org/2001/XMLSchema}double" select="-1"/>`);
+  // The node's place as child-element positions from the root (plus @name for an attribute): teikit maps it to line and column.
+  out.push(
+    `<xsl:function name="_tk:path" as="Q{http://www.w3.org/2001/XMLSchema}string"><xsl:param name="n" as="node()"/>` +
+      `<xsl:sequence select="string-join($n/ancestor-or-self::*/string(count(preceding-sibling::*) + 1), '/') || (if ($n instance of attribute()) then '/@' || node-name($n) else '')"/></xsl:function>`,
+  );
+  for (const l of schema.lets) out.push(letXslt(l));
+
+  const byPattern = new Map<number, PlannedRule[]>();
+  for (const pr of planned) {
+    let list = byPattern.get(pr.patternIndex);
+    if (!list) byPattern.set(pr.patternIndex, (list = []));
+    list.push(pr);
+  }
+  const slow: string[] = [];
+  const fast: string[] = [];
+  const everything: string[] = [];
+  for (const [pi, rules] of byPattern) {
+    const key = `p${pi}`;
+    const d = rules.map((r) => analyseContext(r.rule.context, key, nsOf)).reduce(mergeDispatch);
+    const mode = `_tk:${key}`;
+    if (d.slow) slow.push(`<xsl:apply-templates select="." mode="${mode}"/>`);
+    else {
+      dispatch.push(d);
+      fast.push(`<xsl:apply-templates select="for $i in $_tk:cand?p${pi} return $_tk_all(Q{http://www.w3.org/2001/XMLSchema}integer($i))" mode="${mode}"/>`);
+      if (d.attrAnyParent || d.attrParents.length) fast.push(`<xsl:apply-templates select="for $i in $_tk:cand?a${pi} return $_tk_all(Q{http://www.w3.org/2001/XMLSchema}integer($i))/@*" mode="${mode}"/>`);
+      everything.push(`<xsl:apply-templates select="descendant::* | descendant::*/@*" mode="${mode}"/>`);
+    }
+    out.push(`<xsl:mode name="${mode}" on-no-match="${d.slow ? 'shallow-skip' : 'deep-skip'}"/>`);
+    rules.forEach((pr, k) => {
+      const body: string[] = [];
+      // Pattern-level lets are evaluated with the document as context, as global ones are.
+      for (const l of pr.pattern.lets) body.push(`<xsl:variable name="${escAttr(l.name)}" as="item()*"><xsl:for-each select="root(.)"><xsl:sequence select="${escAttr(l.value)}"/></xsl:for-each></xsl:variable>`);
+      for (const l of pr.rule.lets) body.push(letXslt(l));
+      for (const c of pr.rule.checks) {
+        const no = checks.length;
+        const role = c.role ?? c.flag ?? pr.rule.role ?? pr.rule.flag;
+        checks.push({ kind: c.kind, test: c.test, severity: severityOfRole(role), role, ruleId: c.id ?? pr.ruleId });
+        const cond = c.kind === 'assert' ? `not(${c.test})` : `(${c.test})`;
+        // Errors in a let surface where the variable is used, inside this try.
+        body.push(
+          `<xsl:try><xsl:if test="${escAttr(cond)}"><xsl:variable name="_tk_m" as="Q{http://www.w3.org/2001/XMLSchema}string"><xsl:value-of>${messageXslt(c.message)}</xsl:value-of></xsl:variable>${emit(no, '$_tk_m')}</xsl:if>` +
+            `<xsl:catch>${emit(`E${no}`, "$Q{http://www.w3.org/2005/xqt-errors}code || ': ' || $Q{http://www.w3.org/2005/xqt-errors}description")}</xsl:catch></xsl:try>`,
+        );
+      }
+      const priority = 1000 + (rules.length - k);
+      const recurse = d.slow ? `<xsl:apply-templates select="@*|node()" mode="#current"/>` : '';
+      out.push(`<xsl:template match="${escAttr(pr.rule.context)}" priority="${priority}" mode="${mode}">${body.join('')}${recurse}</xsl:template>`);
+    });
+  }
+  out.push(
+    `<xsl:template match="/">${slow.join('')}` +
+      (fast.length
+        ? // An array, so that picking the i-th element costs the same wherever it is.
+          `<xsl:variable name="_tk_all" select="array{descendant::*}"/><xsl:choose><xsl:when test="array:size($_tk_all) eq $_tk:count" xmlns:array="http://www.w3.org/2005/xpath-functions/array">${fast.join('')}</xsl:when><xsl:otherwise>${everything.join('')}</xsl:otherwise></xsl:choose>`
+        : '') +
+      '</xsl:template>',
+  );
+  out.push('</xsl:stylesheet>');
+  return out.join('\n');
+}
+
+/** Positions (1-based, among all elements in document order) of what each fast pattern is offered. */
+export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument): { cand: Record<string, number[]>; count: number } {
+  const byName = new Map<string, PatternDispatch[]>();
+  const byAttr = new Map<string, PatternDispatch[]>();
+  const byParent = new Map<string, PatternDispatch[]>();
+  const add = (m: Map<string, PatternDispatch[]>, k: string, d: PatternDispatch) => m.set(k, [...(m.get(k) ?? []), d]);
+  for (const d of dispatch) {
+    for (const n of d.names) add(byName, n, d);
+    for (const a of d.attrs) add(byAttr, a, d);
+    for (const p of d.attrParents) add(byParent, p, d);
+  }
+  const wild = dispatch.filter((d) => d.wild);
+  const anyParent = dispatch.filter((d) => d.attrAnyParent);
+  const cand: Record<string, number[]> = {};
+  const push = (k: string, i: number) => (cand[k] ??= []).push(i);
+  let i = 0;
+  for (const el of descendants(doc.root)) {
+    i++;
+    const name = `Q{${el.ns ?? ''}}${el.local}`;
+    const offered = new Set<PatternDispatch>(wild);
+    for (const d of byName.get(name) ?? []) offered.add(d);
+    for (const a of el.attrs) for (const d of byAttr.get(`Q{${a.ns ?? ''}}${a.local}`) ?? []) offered.add(d);
+    if (el === doc.root) for (const d of dispatch) if (d.root) offered.add(d);
+    for (const d of offered) push(d.key, i);
+    if (el.attrs.length) {
+      const withAttrs = new Set<PatternDispatch>(anyParent);
+      for (const d of byParent.get(name) ?? []) withAttrs.add(d);
+      for (const d of withAttrs) push(`a${d.key.slice(1)}`, i);
+    }
+  }
+  return { cand, count: i };
+}
+
+/** The XSLT teikit would run for a schema (all rules that could be read); for inspection and tests. */
+export function schematronToXslt(schemaText: string): string {
+  const schema = extractSchematron(schemaText);
+  return generate(schema, plan(schema).runnable, []);
+}
+
+function plan(schema: SchematronSchema): { runnable: PlannedRule[]; skipped: SkippedRule[] } {
+  const runnable: PlannedRule[] = [];
+  const skipped: SkippedRule[] = [...schema.problems];
+  schema.patterns.forEach((pattern, patternIndex) =>
+    pattern.rules.forEach((rule, ruleIndex) => {
+      const ruleId = ruleIdOf(pattern, patternIndex, rule, ruleIndex);
+      if (rule.problem) skipped.push({ ruleId, context: rule.context, reason: rule.problem });
+      else runnable.push({ pattern, patternIndex, rule, ruleIndex, ruleId });
+    }),
+  );
+  return { runnable, skipped };
+}
+
+/**
+ * Compiles a schema's Schematron. Rules SaxonJS cannot compile are found one pattern at a time and
+ * listed as skipped with the compiler's message, so the others still run.
+ */
+export async function compileSchematron(schemaText: string, saxon: () => Promise<SaxonJsApi> = () => loadSaxon()): Promise<CompiledSchematron> {
+  const schema = extractSchematron(schemaText);
+  const { runnable, skipped } = plan(schema);
+  const rules: SchRuleInfo[] = runnable.map((r) => ({ ruleId: r.ruleId, pattern: r.pattern.id ?? `pattern-${r.patternIndex + 1}`, context: r.rule.context }));
+  if (!runnable.length) return { format: SCHEMATRON_FORMAT, sef: null, checks: [], dispatch: [], rules, skipped };
+  const sx = await saxon();
+  let good = runnable;
+  try {
+    const checks: SchCheck[] = [];
+    const dispatch: PatternDispatch[] = [];
+    const sef = await sx.compileXslt(generate(schema, good, checks, dispatch));
+    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, rules, skipped };
+  } catch {
+    // Find the culprits pattern by pattern; compiling is done once per schema, so this cost is rare.
+    const patterns = [...new Set(runnable.map((r) => r.patternIndex))];
+    const bad = new Set<number>();
+    for (const pi of patterns) {
+      const part = runnable.filter((r) => r.patternIndex === pi);
+      try {
+        await sx.compileXslt(generate(schema, part, []));
+      } catch (err) {
+        bad.add(pi);
+        for (const r of part) skipped.push({ ruleId: r.ruleId, context: r.rule.context, reason: `SaxonJS cannot compile it: ${firstLine(err)}` });
+      }
+    }
+    good = runnable.filter((r) => !bad.has(r.patternIndex));
+    const checks: SchCheck[] = [];
+    const dispatch: PatternDispatch[] = [];
+    const sef = good.length ? await sx.compileXslt(generate(schema, good, checks, dispatch)) : null;
+    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, rules: rules.filter((r) => good.some((g) => g.ruleId === r.ruleId)), skipped };
+  }
+}
+
+function firstLine(err: unknown): string {
+  const e = err as { message?: string; code?: string };
+  return `${e.code ? e.code + ': ' : ''}${(e.message ?? String(err)).split('\n')[0]}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running it
+
+/** The element (or attribute) a path from the stylesheet names, as a source position. */
+function locate(doc: XmlDocument, path: string): { line: number; column: number } | null {
+  const steps = path.split('/').filter(Boolean);
+  let el: XmlElement | null = null;
+  let offset: number | null = null;
+  for (const step of steps) {
+    if (step.startsWith('@')) {
+      const name = step.slice(1);
+      const a = el?.attrs.find((x) => x.name === name || x.local === name.replace(/^.*:/, ''));
+      if (a) offset = a.offset;
+      break;
+    }
+    const n = Number(step);
+    const next: XmlElement | undefined = el === null ? (n === 1 ? doc.root : undefined) : childElements(el)[n - 1];
+    if (!next) return null;
+    el = next;
+    offset = next.start;
+  }
+  if (offset === null) offset = doc.root.start;
+  return doc.position(offset);
+}
+
+/**
+ * Runs compiled rules on one document (already known to be well-formed). Every failed assert or
+ * successful report is a diagnostic at the node it fired on; a check that raised an XPath error
+ * on this document is reported as a warning naming the rule, never passed silently.
+ */
+export async function runSchematron(compiled: CompiledSchematron, docText: string, file: string, saxon?: SaxonJsApi, parsed?: XmlDocument): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = compiled.skipped.map((s) =>
+    diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` }),
+  );
+  if (!compiled.sef) return out;
+  const sx = saxon ?? (await loadSaxon());
+  const doc = parsed ?? parseXml(docText);
+  const { cand, count } = candidates(compiled.dispatch, doc);
+  const text = await sx.run(compiled.sef, docText, { [CAND]: cand, [`Q{${INTERNAL_NS}}count`]: count });
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const [key, path, message] = line.split('\t') as [string, string, string | undefined];
+    const isError = key.startsWith('E');
+    const check = compiled.checks[Number(isError ? key.slice(1) : key)];
+    if (!check) continue;
+    const pos = locate(doc, path);
+    out.push(
+      isError
+        ? diagnostic({ file, line: pos?.line ?? null, column: pos?.column ?? null, severity: 'warning', source: 'schematron', code: 'schematron.rule-error', rule: check.ruleId, message: `Schematron rule ${check.ruleId} could not be evaluated here (${message ?? ''}); check this node by hand against: ${check.test}` })
+        : diagnostic({ file, line: pos?.line ?? null, column: pos?.column ?? null, severity: check.severity, source: 'schematron', code: check.kind === 'assert' ? 'schematron.assert' : 'schematron.report', rule: check.ruleId, message: message ?? '' }),
+    );
+  }
+  return out;
+}
+

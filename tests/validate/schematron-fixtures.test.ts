@@ -1,0 +1,44 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runSchematron, type CompiledSchematron } from '../../src/validate/schematron.js';
+import { loadSaxon } from '../../src/validate/schematron-saxon.js';
+import { repoRoot } from '../helpers/io.js';
+import { teiAll } from './schematron-helpers.js';
+
+/**
+ * One fixture per TEI Schematron pattern (tests/fixtures/schematron/PATTERN-ID.xml), each a small TEI
+ * document that breaks that pattern's rules. Its `<?teikit-expect severity message?>` instructions hold
+ * what must be reported, written from the rule's own text (sch:name and sch:value-of expanded by hand),
+ * and nothing else may be reported.
+ */
+const dir = path.join(repoRoot, 'tests/fixtures/schematron');
+const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+let compiled: CompiledSchematron;
+const fired = new Set<string>();
+const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.xml')).sort();
+
+beforeAll(async () => {
+  compiled = (await teiAll()).schematron;
+});
+
+describe('TEI Schematron rules, one fixture per pattern', () => {
+  it.each(files)('%s', async (file) => {
+    const text = await fs.readFile(path.join(dir, file), 'utf8');
+    const expected = [...text.matchAll(/<\?teikit-expect severity="(\w+)" message="([^"]*)"\?>/g)].map((m) => `${m[1]}: ${decode(m[2]!)}`);
+    expect(expected.length).toBeGreaterThan(0);
+    const diags = await runSchematron(compiled, text, file, await loadSaxon());
+    for (const d of diags) fired.add(d.rule ?? '');
+    expect(diags.map((d) => `${d.severity}: ${d.message}`).sort()).toEqual(expected.sort());
+    // The pattern the fixture is named after is among those that fired, and every diagnostic has a line.
+    const pattern = file.replace(/\.xml$/, '');
+    expect(diags.some((d) => d.rule === pattern || d.rule?.startsWith(`${pattern}/`))).toBe(true);
+    for (const d of diags) expect(d.line).toBeGreaterThan(2);
+  });
+
+  it('every rule of tei_all fired in some fixture', () => {
+    expect(compiled.rules.map((r) => r.ruleId).filter((id) => !fired.has(id))).toEqual([]);
+    expect(compiled.skipped).toEqual([]);
+  });
+});
