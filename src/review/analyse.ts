@@ -307,19 +307,24 @@ export function analyse(file: string, text: string): Analysis {
     };
   });
 
+  // Dangling pointers are placed at the attribute, where validate's pointer check places them too (no double report).
+  const attrPos = (el: XmlElement, name: string) => {
+    const a = el.attrs.find((x) => x.name === name);
+    return a ? doc.position(a.offset) : at(el);
+  };
   // Pointers to nothing, and mention pointers to something that is not a register entry.
   for (const m of mentions) {
     for (const r of m.refs) {
-      if (!doc.byId.has(r)) add('registers', 'error', 'review.dangling-pointer', `<${m.element} ref="#${r}"> points to no element: there is no xml:id="${r}" in the document; add the register entry or correct the pointer`, m.el, `m-${m.index}`);
+      if (!doc.byId.has(r)) add('registers', 'error', 'review.dangling-pointer', `<${m.element} ref="#${r}"> points to no element: there is no xml:id="${r}" in the document; add the register entry or correct the pointer`, attrPos(m.el, 'ref'), `m-${m.index}`);
       else if (!entities.has(r) && !WORK_ELEMENTS.has(doc.byId.get(r)!.local)) add('registers', 'warning', 'review.ref-not-entry', `<${m.element} ref="#${r}"> points to a <${doc.byId.get(r)!.local}>, not to a register entry (person, personGrp, place, org, event); point it at the entry`, m.el, `m-${m.index}`);
     }
   }
   for (const q of quotations) {
     for (const w of q.who) {
-      if (!doc.byId.has(w)) add('registers', 'error', 'review.dangling-pointer', `<${q.element} who="#${w}"> points to no element: there is no xml:id="${w}" in the document; add the speaker to the register or correct @who`, q.el, `q-${q.index}`);
+      if (!doc.byId.has(w)) add('registers', 'error', 'review.dangling-pointer', `<${q.element} who="#${w}"> points to no element: there is no xml:id="${w}" in the document; add the speaker to the register or correct @who`, attrPos(q.el, 'who'), `q-${q.index}`);
     }
     for (const a of q.ana) {
-      if (!doc.byId.has(a)) add('registers', 'error', 'review.dangling-pointer', `<${q.element} ana="#${a}"> points to no element: there is no xml:id="${a}" in the document; add the category to the taxonomy or correct @ana`, q.el, `q-${q.index}`);
+      if (!doc.byId.has(a)) add('registers', 'error', 'review.dangling-pointer', `<${q.element} ana="#${a}"> points to no element: there is no xml:id="${a}" in the document; add the category to the taxonomy or correct @ana`, attrPos(q.el, 'ana'), `q-${q.index}`);
     }
   }
 

@@ -36,7 +36,7 @@ describe('analyse: planted defects are reported at their line', () => {
     { name: 'mention linked to the wrong entry', from: '<persName ref="#weber">Weber</persName>', to: '<persName ref="#keller">Weber</persName>', at: '<persName ref="#keller">Weber', code: 'review.wrong-entry', severity: 'warning', message: /"Weber" is linked to #keller .* registered name of #weber/ },
     { name: 'unattributed quotation', from: 'who="#grp-teachers" ', to: '', at: '<said xml:id="r02"', code: 'review.quote-unattributed', severity: 'info', message: /said #r02 has no speaker/ },
     { name: 'unclassified quotation', from: ' ana="#stance-doubt"', to: '', at: '<said xml:id="r02"', code: 'review.quote-unclassified', severity: 'info', message: /said #r02 has no classification/ },
-    { name: 'pointer to a missing entry', from: '<placeName ref="#pl-dresden">', to: '<placeName ref="#pl-nowhere">', at: '<placeName ref="#pl-nowhere">', code: 'review.dangling-pointer', severity: 'error', message: /ref="#pl-nowhere"> points to no element/ },
+    { name: 'pointer to a missing entry', from: '<placeName ref="#pl-dresden">', to: '<placeName ref="#pl-nowhere">', at: 'ref="#pl-nowhere">', code: 'review.dangling-pointer', severity: 'error', message: /ref="#pl-nowhere"> points to no element/ },
     { name: 'pointer to an element that is not an entry', from: '<placeName ref="#pl-dresden">', to: '<placeName ref="#p02">', at: '<placeName ref="#p02">', code: 'review.ref-not-entry', severity: 'warning', message: /points to a <p>/ },
     { name: 'entry without a note', from: '<note>Capital of Saxony.</note>', to: '', at: '<place xml:id="pl-dresden"', code: 'review.entry-incomplete', severity: 'warning', message: /#pl-dresden has no note; add it/ },
     { name: 'entry without a type', from: '<place xml:id="pl-gohlis" type="district">', to: '<place xml:id="pl-gohlis">', at: '<place xml:id="pl-gohlis"', code: 'review.entry-incomplete', severity: 'warning', message: /#pl-gohlis has no type \(@type or @role\)/ },
@@ -53,7 +53,7 @@ describe('analyse: planted defects are reported at their line', () => {
       const d = found.find((x) => x.line === line)!;
       expect(d.message).toMatch(c.message);
       expect(d.source).toBe('review');
-      // Element findings point at the start tag; text findings at the first letter.
+      // Element findings point at the start tag, dangling pointers at the attribute, text findings at the first letter.
       expect(d.column).toBe(column);
     });
   }

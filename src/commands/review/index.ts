@@ -75,9 +75,7 @@ export async function review(options: ReviewOptions, io: Io): Promise<ReviewResu
       report.diagnostics.push(diagnostic({ file: doc.file, severity: 'error', source: 'review', code: 'review.unreadable', message: `review could not read the document: ${err.message}; check it with teikit validate` }));
       continue;
     }
-    const own = analysis.findings.filter((f) => !alreadyReported(f, fromValidate));
-    const findings: Finding[] = [...fromValidate.map((d): Finding => ({ kind: 'validate', diagnostic: d, anchor: null })), ...own];
-    findings.sort((x, y) => compareDiagnostics(x.diagnostic, y.diagnostic));
+    const findings = mergeFindings(fromValidate, analysis.findings);
     report.diagnostics = findings.map((f) => f.diagnostic);
     files.push({ path: outputPath(outDir, `${path.basename(doc.absPath).replace(/\.xml$/i, '')}.review.html`), data: renderReport({ analysis, findings, generator: GENERATOR }) });
   }
@@ -87,6 +85,12 @@ export async function review(options: ReviewOptions, io: Io): Promise<ReviewResu
   }
   await writeFilesAtomic(io, files);
   return { documents, written: files.map((f) => displayPath(io, f.path)) };
+}
+
+/** validate's diagnostics and review's findings in document order, without review's copy of a dangling pointer validate reports. */
+export function mergeFindings(fromValidate: readonly Diagnostic[], own: readonly Finding[]): Finding[] {
+  const findings: Finding[] = [...fromValidate.map((d): Finding => ({ kind: 'validate', diagnostic: d, anchor: null })), ...own.filter((f) => !alreadyReported(f, fromValidate))];
+  return findings.sort((x, y) => compareDiagnostics(x.diagnostic, y.diagnostic));
 }
 
 /** validate's pointer checker may already report a dangling pointer: the same line and id are not repeated. */
