@@ -1,0 +1,39 @@
+import { validateXML } from 'xmllint-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { XmllintSession } from '../../src/parallel/xmllint-session.js';
+
+const schema = {
+  fileName: 'schema.rng',
+  contents: '<element name="list" xmlns="http://relaxng.org/ns/structure/1.0"><oneOrMore><element name="item"><text/></element></oneOrMore></element>',
+};
+const args = (docs: string[]) => ['--relaxng', 'schema.rng', '--noout', ...docs];
+const pages = { initial: 256, maximum: 4096 };
+const session = new XmllintSession();
+afterAll(() => session.close());
+
+describe('XmllintSession', () => {
+  it('gives each run only its own output, as a fresh xmllint-wasm call does', async () => {
+    const bad = { fileName: 'doc0.xml', contents: '<list>\n<item>a</item>\n<wrong/>\n</list>' };
+    const good = { fileName: 'doc0.xml', contents: '<list><item>a</item></list>' };
+    const reference = await validateXML({ xml: [bad], schema: [schema], extension: 'relaxng' });
+
+    const first = await session.run(args(['doc0.xml']), [bad, schema], pages);
+    expect(first.exitCode).toBe(3);
+    expect(first.stderr).toBe(reference.rawOutput);
+    expect(first.stderr).toMatch(/doc0\.xml:3: element wrong: Relax-NG validity error/);
+
+    const second = await session.run(args(['doc0.xml']), [good, schema], pages);
+    expect(second).toEqual({ exitCode: 0, stderr: 'doc0.xml validates\n' });
+
+    // Runs queued at once are serialised and each still gets its own verdict.
+    const [a, b] = await Promise.all([session.run(args(['doc0.xml']), [bad, schema], pages), session.run(args(['doc0.xml']), [good, schema], pages)]);
+    expect([a.exitCode, b.exitCode]).toEqual([3, 0]);
+    expect(a.stderr).toBe(reference.rawOutput);
+  });
+
+  it('reports a document that does not parse with xmllint\'s own exit code', async () => {
+    const r = await session.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: '<list><item>' }, schema], pages);
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr).toMatch(/doc0\.xml:1: parser error/);
+  });
+});
