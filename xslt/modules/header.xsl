@@ -122,7 +122,7 @@
       if (exists($translators)) then 'Translated by ' || tk:join($translators, ', ') || '.' else (),
       if ($signature or $source-url) then 'Source: ' || tk:join(($signature, $source-url), ', ') || '.' else (),
       'TEI edition' || (if (exists($editors)) then ' by ' || tk:join($editors, ', ') else '')
-        || (if (($publisher[not(. = $editors)], $published)) then ', ' || tk:join(($publisher[not(. = $editors)], $published), ', ') else '') || '.',
+        || (if (exists(($publisher[not(. = $editors)], $published)[.])) then ', ' || tk:join(($publisher[not(. = $editors)], $published), ', ') else '') || '.',
       if ($edition-url) then $edition-url else ()"/>
     <xsl:sequence select="string-join($parts, ' ')"/>
   </xsl:function>
@@ -136,7 +136,11 @@
       <xsl:for-each-group select="$fields[not(@name = ('title', 'cite'))]" group-adjacent="string(@name)">
         <div class="field field-{current-grouping-key()}">
           <dt>{@label}</dt>
-          <xsl:apply-templates select="current-group()" mode="tk:html-header"/>
+          <xsl:choose>
+            <!-- Languages are short names: one line. -->
+            <xsl:when test="current-grouping-key() = 'language'"><dd>{string-join(current-group() ! string(.), '; ')}</dd></xsl:when>
+            <xsl:otherwise><xsl:apply-templates select="current-group()" mode="tk:html-header"/></xsl:otherwise>
+          </xsl:choose>
         </div>
       </xsl:for-each-group>
     </dl>

@@ -49,7 +49,7 @@ a.m:hover { text-decoration: underline; }
 .m-place { background: var(--place); border-bottom: 2px dashed var(--place-line); }
 .m-org { background: var(--org); border-bottom: 2px dotted var(--org-line); }
 .m .m { background: transparent; }
-:target, .m:target { background: #fff3b0; outline: 2px solid var(--focus); }
+.m:target, li:target, tr:target, .quote:target, p:target { background: #fff3b0; outline: 2px solid var(--focus); }
 .quote.reaction { background: #f6f6f2; }
 .q-badge { font-family: system-ui, sans-serif; font-size: .75rem; white-space: nowrap; border: 1px solid var(--rule); border-radius: 3px; padding: 0 .3em; text-decoration: none; }
 blockquote { margin: 1rem 0 1rem 1.2rem; padding-left: .8rem; border-left: 3px solid var(--rule); }

@@ -87,8 +87,15 @@
     <li class="entry entry-{$type}" id="{@xml:id}">
       <span class="entry-name m-{$type}">{tk:label(.)}</span>
       <xsl:text> </xsl:text><span class="entry-type">({tk:type-label($type)})</span>
-      <xsl:variable name="others" as="xs:string*" select="tk:other-names(.)"/>
-      <xsl:if test="exists($others)"><span class="entry-other"> Also: {string-join($others, '; ')}.</span></xsl:if>
+      <!-- Other forms keep their language, so a reader (and a screen reader) gets the right script and voice. -->
+      <xsl:if test="exists(tail(tk:names(.)))">
+        <span class="entry-other"> Also: <xsl:for-each select="tail(tk:names(.))">
+          <span>
+            <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>{tk:plain(.)}</span>
+          <xsl:if test="@type or @xml:lang"> ({tk:join((@type, @xml:lang), ', ')})</xsl:if>
+          <xsl:if test="position() ne last()">; </xsl:if>
+        </xsl:for-each>.</span>
+      </xsl:if>
       <xsl:for-each select="idno[tk:norm(.)]">
         <xsl:variable name="url" as="xs:string?" select="tk:authority-url(.)"/>
         <xsl:text> </xsl:text>

@@ -87,7 +87,8 @@
           <xsl:if test="position() ne last()">; </xsl:if>
         </xsl:for-each>
         <xsl:if test="empty(tk:speakers(.))">{if (@who) then tk:speaker-label(.) else '—'}</xsl:if>
-        <xsl:if test="exists($details[.])"><span class="speaker-where">{tk:join($details, '; ')}</span></xsl:if>
+        <xsl:if test="$details[1]"><span class="speaker-where">Place: {$details[1]}</span></xsl:if>
+        <xsl:if test="$details[2]"><span class="speaker-where">Organisation: {$details[2]}</span></xsl:if>
       </td>
       <td class="stance">{if (@ana) then tk:stance-label(.) else '—'}</td>
     </tr>
