@@ -28,6 +28,8 @@ export interface RuleCheckInput {
   schema: ResolvedSchema | null;
 }
 
+const compiledInProcess = new Map<string, Promise<string>>();
+
 export class RuleChecker {
   private readonly derived = new Map<string, Promise<Derived>>();
   private saxon: Promise<SaxonJsApi> | null = null;
@@ -57,11 +59,20 @@ export class RuleChecker {
             // A damaged entry is recomputed below.
           }
         }
-        const schematron = await compileSchematron(schema.text, () => this.loadSaxon());
-        const value: Derived = { schematron, pointers: withPointers ? pointerAttributesFromRng(schema.text) : null };
-        // Serialized before any run: running adds parent pointers to the SEF.
-        await cache.set(key, '.json', JSON.stringify(value));
-        return value;
+        // Compiling takes seconds: a process that meets the same schema under another cache folder reuses it.
+        let json = compiledInProcess.get(key);
+        if (!json) {
+          json = (async () => {
+            const schematron = await compileSchematron(schema.text, () => this.loadSaxon());
+            // Serialized before any run: running adds parent pointers to the SEF.
+            return JSON.stringify({ schematron, pointers: withPointers ? pointerAttributesFromRng(schema.text) : null } satisfies Derived);
+          })();
+          compiledInProcess.set(key, json);
+          json.catch(() => compiledInProcess.delete(key));
+        }
+        const text = await json;
+        await cache.set(key, '.json', text);
+        return JSON.parse(text) as Derived;
       })();
       this.derived.set(key, p);
     }

@@ -9,6 +9,7 @@ import { RestrictingEngine, type RelaxNgEngine } from '../../validate/relaxng.js
 import { declaredRelaxNg, SchemaResolver, TEI_ALL_URL, type ResolvedSchema } from '../../validate/schema.js';
 import { checkWellFormed } from '../../validate/wellformed.js';
 import { expandXIncludes, type Expanded } from '../../validate/xinclude.js';
+import { RuleChecker } from '../../validate/schematron-run.js';
 
 export interface ValidateOptions {
   /** Files or folders; folders contribute every *.xml below them. */
@@ -36,7 +37,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
 
   const reports: DocumentReport[] = [];
   // Documents grouped by schema so each schema is prepared once per run.
-  const bySchema = new Map<string, { schema: ResolvedSchema; items: Array<{ report: DocumentReport; expanded: Expanded }> }>();
+  const bySchema = new Map<string, { schema: ResolvedSchema; items: Array<{ report: DocumentReport; expanded: Expanded; absPath: string; original: string }> }>();
   for (const doc of paths) {
     const report: DocumentReport = { file: doc.file, valid: false, diagnostics: [], schema: null };
     reports.push(report);
@@ -66,14 +67,24 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
     report.schema = { path: schema.path, sha256: schema.sha256 };
     let group = bySchema.get(schema.path);
     if (!group) bySchema.set(schema.path, (group = { schema, items: [] }));
-    group.items.push({ report, expanded });
+    group.items.push({ report, expanded, absPath: doc.absPath, original: decoded.text });
   }
 
   // One engine call per schema: it prepares the schema once and validates the documents in batches.
-  for (const { schema, items } of bySchema.values()) {
-    const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.expanded.text })));
-    items.forEach((it, i) => it.report.diagnostics.push(...(results[i] ?? []).map((d) => fromIncluded(d, it.expanded))));
-  }
+  const relaxNg = (async () => {
+    for (const { schema, items } of bySchema.values()) {
+      const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.expanded.text })));
+      items.forEach((it, i) => it.report.diagnostics.push(...(results[i] ?? []).map((d) => fromIncluded(d, it.expanded))));
+    }
+  })();
+  // Schematron and pointer integrity on every well-formed document, valid or not (as the Schematron
+  // reference is run); started while xmllint works in its own thread.
+  const ruled = [...bySchema.values()].flatMap(({ schema, items }) => items.map((it) => ({ it, schema })));
+  const ruleChecks = new RuleChecker(io, resolver).check(
+    ruled.map(({ it, schema }) => ({ file: it.report.file, absPath: it.absPath, text: it.expanded.text, original: it.original, schema })),
+  );
+  const [, ruleResults] = await Promise.all([relaxNg, ruleChecks]);
+  ruled.forEach(({ it }, i) => it.report.diagnostics.push(...(ruleResults[i] ?? []).map((d) => fromIncluded(d, it.expanded))));
 
   for (const r of reports) {
     r.diagnostics.sort(compareDiagnostics);
