@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../src/diagnostic.js';
+import { XmllintEngine, RestrictingEngine } from '../../src/validate/relaxng.js';
+import { deriveSchema, elementNamesOf, JING_ANYURI_PATTERN, parseRng } from '../../src/validate/restrict.js';
+import { sha256, type ResolvedSchema } from '../../src/validate/schema.js';
+import { corpusDir, repoRoot, schemaDir, testIo } from '../helpers/io.js';
+import * as os from 'node:os';
+
+const teiAllPath = path.join(schemaDir, 'tei_all.rng');
+const teiAllText = fs.readFileSync(teiAllPath, 'utf8');
+const teiAll: ResolvedSchema = { path: teiAllPath, text: teiAllText, sha256: sha256(teiAllText) };
+
+describe('elementNamesOf', () => {
+  it('finds every element name, any namespace, and never misses one hidden by markup it does not parse', () => {
+    const names = elementNamesOf('<!DOCTYPE TEI [<!ENTITY e "<hi>x</hi>">]><TEI xmlns:t="x"><t:p a="1"/><!-- <note> --><![CDATA[<seg>]]>&e;</TEI>');
+    expect([...names].sort()).toEqual(['TEI', 'hi', 'note', 'p', 'seg']);
+  });
+});
+
+describe('deriveSchema', () => {
+  const tree = parseRng(teiAllText);
+  it('parses tei_all: one grammar, no include/externalRef/parentRef to worry about', () => {
+    expect(tree.k).toBe('grammar');
+    const kinds = new Set<string>();
+    const visit = (n: typeof tree) => (kinds.add(n.k), n.c.forEach(visit));
+    visit(tree);
+    for (const k of ['include', 'externalRef', 'parentRef']) expect(kinds.has(k)).toBe(false);
+    expect(kinds.has('anyName')).toBe(true);
+  });
+  it('keeps only what the names need, and wildcard elements (egXML content) always', () => {
+    const names = ['TEI', 'teiHeader', 'fileDesc', 'titleStmt', 'title', 'publicationStmt', 'sourceDesc', 'p', 'text', 'body'];
+    const small = deriveSchema(tree, { elements: new Set(names) });
+    const full = deriveSchema(tree, { elements: null });
+    expect(small.text.length).toBeLessThan(full.text.length / 5);
+    expect(small.text).not.toContain('<anyName');
+    const withExamples = deriveSchema(tree, { elements: new Set([...names, 'egXML']) });
+    expect(withExamples.text).toContain('<anyName');
+    expect(small.dropped).toBeGreaterThan(small.kept * 10);
+  });
+  it('rewrites xsd:anyURI to Jing\'s check', () => {
+    const text = deriveSchema(tree, { elements: new Set(['TEI', 'ref']) }).text;
+    expect(text).not.toContain('type="anyURI"');
+    expect(text).toContain(JING_ANYURI_PATTERN.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
+  });
+});
+
+describe('JING_ANYURI_PATTERN accepts exactly what Jing\'s Uri.isValid accepts', () => {
+  const re = new RegExp(`^(?:${JING_ANYURI_PATTERN})$`);
+  const accepted = ['', '#a', 'a b', 'http://http://www.example.org/x', 'x.xml#frag', 'http://example.org/%20', '../a/b?c:d', '[UUID]', 'urn:x', 'mailto:a@b', 'a/b:c', 'psn:a#b'];
+  const rejected = ['http://example.org/%zz', 'a#b#c', '%2', 'http:', '1http://x', ':x', 'ht_tp://x'];
+  for (const s of accepted) it(`accepts ${JSON.stringify(s)}`, () => expect(re.test(s)).toBe(true));
+  for (const s of rejected) it(`rejects ${JSON.stringify(s)}`, () => expect(re.test(s)).toBe(false));
+});
+
+/**
+ * The proof that restriction is exact, by experiment: libxml2 with the full tei_all and with the derived schema
+ * give the same verdict and the same error lines, on corpus documents of many kinds and on invalid fixtures.
+ */
+describe('restricted schema vs full tei_all (both through xmllint-wasm)', () => {
+  interface Row { file: string; bytes: string; kind: string; jing_verdict: string }
+  const rows: Row[] = parse(fs.readFileSync(path.join(corpusDir, 'manifest.csv'), 'utf8'), { columns: true });
+  // Not anyURI-sensitive ones: the derived schema uses Jing's anyURI on purpose, tei_all libxml2's.
+  const anyUriSensitive = /Bilinska|cmif-(digital|printed)-edition/;
+  // One small document of each kind (first by name), plus every fixture: many different element sets.
+  const perKind = new Map<string, Row>();
+  for (const r of [...rows].sort((a, b) => a.file.localeCompare(b.file))) {
+    if (Number(r.bytes) < 120_000 && !anyUriSensitive.test(r.file) && !perKind.has(r.kind) && r.jing_verdict !== 'io-error') perKind.set(r.kind, r);
+  }
+  const fixtures = path.join(repoRoot, 'tests/fixtures/validate');
+  const fixtureFiles = fs.readdirSync(fixtures).filter((f) => f.endsWith('.xml') && !/not-well-formed|undeclared-entity|dtd-missing|anyuri/.test(f));
+  const docs = [
+    ...[...perKind.values()].map((r) => ({ file: r.file, text: fs.readFileSync(path.join(corpusDir, 'docs', r.file), 'utf8') })),
+    ...fixtureFiles.map((f) => ({ file: f, text: fs.readFileSync(path.join(fixtures, f), 'utf8') })),
+  ];
+  let full: Diagnostic[][];
+  let restricted: Diagnostic[][];
+  beforeAll(async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'teikit-restrict-'));
+    [full, restricted] = await Promise.all([
+      new XmllintEngine().validate(teiAll, docs),
+      new RestrictingEngine(testIo(repoRoot, { TEIKIT_CACHE_DIR: cache })).validate(teiAll, docs),
+    ]);
+  }, 600_000);
+
+  it('covers many element sets', () => {
+    expect(docs.length).toBeGreaterThan(30);
+    expect(new Set(docs.map((d) => [...elementNamesOf(d.text)].sort().join())).size).toBeGreaterThan(30);
+  });
+  it('same verdict and same error lines for every document', () => {
+    const summary = (ds: Diagnostic[]) => ({
+      valid: !ds.some((d) => d.severity === 'error'),
+      lines: [...new Set(ds.filter((d) => d.source === 'relaxng').map((d) => d.line))].sort((a, b) => a! - b!),
+    });
+    const diffs = docs.map((d, i) => ({ file: d.file, full: summary(full[i]!), restricted: summary(restricted[i]!) })).filter((x) => JSON.stringify(x.full) !== JSON.stringify(x.restricted));
+    expect(diffs).toEqual([]);
+    expect(docs.filter((_, i) => !summary(full[i]!).valid).length).toBeGreaterThan(10);
+  });
+});
