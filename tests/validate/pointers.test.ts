@@ -1,0 +1,57 @@
+import * as fs from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { checkPointers, levenshtein, pointerAttributesFromRng } from '../../src/validate/pointers.js';
+import { teiAllPath } from './schematron-helpers.js';
+
+const tei = (body: string, header = '') =>
+  `<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<teiHeader><fileDesc><titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc>${header}</teiHeader>\n<text><body>\n${body}\n</body></text>\n</TEI>\n`;
+const run = (...texts: string[]) => checkPointers(texts.map((text, i) => ({ file: `dir/doc${i + 1}.xml`, text })));
+const brief = (ds: ReturnType<typeof run>[number]) => ds.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+
+describe('pointer integrity', () => {
+  it.each([
+    ['a pointer to an existing id', '<p xml:id="kim">K <persName ref="#kim">Kim</persName></p>', []],
+    ['every value of a list is checked', '<p xml:id="a">x <rs ref="#a #b">y</rs></p>', ['4:21 pointer.dangling @ref points to "#b", but no element in this document has xml:id "b"; add xml:id="b" to the element meant, or correct the pointer']],
+    [
+      'a typo gets the nearest ids as suggestion',
+      '<p xml:id="kim-il-sung">x</p>\n<p><persName ref="#kim-il-sun">Kim</persName></p>',
+      ['5:14 pointer.dangling @ref points to "#kim-il-sun", but no element in this document has xml:id "kim-il-sun"; did you mean "#kim-il-sung" (line 4)?'],
+    ],
+    ['URLs and other documents not in the run are left alone', '<p><ref target="https://example.org/#x">a</ref><ref target="other.xml#y">b</ref><ref target="mailto:a@b.c">c</ref></p>', []],
+    ['XPointer schemes are not id references', '<p><ptr target="#xpath(//p[1])"/></p>', []],
+    ['examples (egXML) are not the document: their ids and pointers are skipped', '<p><egXML xmlns="http://www.tei-c.org/ns/Examples"><p xml:id="e1" corresp="#nowhere"/><p xml:id="e1"/></egXML></p>', []],
+    ['a non-pointer attribute is not checked', '<p><date when="1957-07-08" from="1957">x</date><name type="#x">y</name></p>', []],
+    ['duplicate ids: the second names the first', '<p xml:id="d">a</p>\n<p xml:id="d">b</p>', ['5:4 pointer.duplicate-id xml:id "d" is already used at line 4:4; ids must be unique within a document: rename one of them (and the pointers meant for it)']],
+  ])('%s', (_name, body, expected) => {
+    expect(brief(run(tei(body))[0]!)).toEqual(expected);
+  });
+
+  it('expands prefixes declared in listPrefixDef before resolving', () => {
+    const header = '<encodingDesc><listPrefixDef><prefixDef ident="psn" matchPattern="([a-z-]+)" replacementPattern="#$1"/></listPrefixDef></encodingDesc>';
+    const [ds] = run(tei('<p xml:id="kim-il-sung">x <persName ref="psn:kim-il-sung">a</persName> <persName ref="psn:kim-il-sun">b</persName></p>', header));
+    expect(brief(ds!)).toEqual(['4:82 pointer.dangling @ref points to "psn:kim-il-sun" (expanded to "#kim-il-sun"), but no element in this document has xml:id "kim-il-sun"; did you mean "#kim-il-sung" (line 4)?']);
+  });
+
+  it('resolves doc.xml#id against another document of the same run', () => {
+    const [a, b] = run(tei('<p><ref target="doc2.xml#here">ok</ref> <ref target="doc2.xml#gone">no</ref></p>'), tei('<p xml:id="here">x</p>'));
+    expect(brief(a!)).toEqual(['4:46 pointer.dangling @target points to "doc2.xml#gone", but no element in dir/doc2.xml has xml:id "gone"; add xml:id="gone" to the element meant, or correct the pointer']);
+    expect(b).toEqual([]);
+  });
+
+  it('reads the pointer attributes of each element from tei_all.rng', async () => {
+    const attrs = pointerAttributesFromRng(await fs.readFile(teiAllPath, 'utf8'))!;
+    const of = (el: string) => attrs.byElement[`Q{http://www.tei-c.org/ns/1.0}${el}`] ?? [];
+    expect(of('persName')).toEqual(expect.arrayContaining(['ref', 'ana', 'corresp', 'resp', 'source', 'sameAs', 'next', 'prev', 'synch', 'facs']));
+    expect(of('said')).toContain('who');
+    expect(of('span')).toEqual(expect.arrayContaining(['from', 'to', 'target']));
+    // On dates, @from is a date, not a pointer; @type is never a pointer.
+    expect(of('date')).not.toContain('from');
+    expect(of('name')).not.toContain('type');
+  });
+
+  it('levenshtein', () => {
+    expect(levenshtein('kim-il-sung', 'kim-il-sun')).toBe(1);
+    expect(levenshtein('abc', 'xyz')).toBe(3);
+    expect(levenshtein('abc', 'abcdef', 2)).toBe(3);
+  });
+});

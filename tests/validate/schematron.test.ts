@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { compileSchematron, extractSchematron, runSchematron, severityOfRole } from '../../src/validate/schematron.js';
+import { loadSaxon } from '../../src/validate/schematron-saxon.js';
+
+/** A standalone ISO Schematron schema exercising the semantics teikit must share with the skeleton. */
+const SCH = `<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">
+  <ns prefix="t" uri="urn:t"/>
+  <ns prefix="xs" uri="http://www.w3.org/2001/XMLSchema"/>
+  <let name="limit" value="2"/>
+  <pattern id="first-rule-wins">
+    <let name="total" value="count(//t:item)"/>
+    <rule context="t:item[@kind = 'special']" id="special">
+      <report test="true()">special <name/> of <value-of select="$total"/></report>
+    </rule>
+    <rule context="t:item">
+      <let name="n" value="string-length(.)"/>
+      <assert test="$n le $limit" role="warning">item "<value-of select="."/>" is longer than <value-of select="$limit"/></assert>
+    </rule>
+  </pattern>
+  <pattern id="second">
+    <rule context="t:item/@code">
+      <assert test="matches(., '^[A-Z]+$')" role="information">code <value-of select="."/> on <name path=".."/> is not upper case</assert>
+    </rule>
+  </pattern>
+  <pattern id="errors">
+    <rule context="t:num"><assert test="xs:integer(.) gt 0">positive</assert></rule>
+  </pattern>
+  <pattern id="cannot-compile">
+    <rule context="t:item"><assert test="t:no-such-function(.)">never</assert></rule>
+  </pattern>
+</schema>`;
+
+const DOC = `<list xmlns="urn:t">
+  <item kind="special">x</item>
+  <item>ok</item>
+  <item code="ab">long</item>
+  <num>seven</num>
+</list>`;
+
+describe('ISO Schematron semantics', () => {
+  it('reads patterns, rules, lets and namespaces', () => {
+    const s = extractSchematron(SCH);
+    expect(s.namespaces).toEqual([
+      { prefix: 't', uri: 'urn:t' },
+      { prefix: 'xs', uri: 'http://www.w3.org/2001/XMLSchema' },
+    ]);
+    expect(s.lets).toEqual([{ name: 'limit', value: '2' }]);
+    expect(s.patterns.map((p) => [p.id, p.rules.length, p.lets.length])).toEqual([
+      ['first-rule-wins', 2, 1],
+      ['second', 1, 0],
+      ['errors', 1, 0],
+      ['cannot-compile', 1, 0],
+    ]);
+  });
+
+  it('first matching rule per pattern, lets at every level, messages expanded, roles, lines; unrunnable rules reported', async () => {
+    const compiled = await compileSchematron(SCH, () => loadSaxon());
+    const ds = await runSchematron(compiled, DOC, 'doc.xml');
+    const brief = ds.map((d) => `${d.line ?? '-'}:${d.column ?? '-'} ${d.severity} ${d.code} [${d.rule}] ${d.message.replace(/\(.*\)/, '(…)')}`).sort();
+    expect(brief).toEqual([
+      // The special item is handled by its first rule only, so the length rule does not see it.
+      '2:3 error schematron.report [special] special item of 3',
+      '4:9 info schematron.assert [second] code ab on item is not upper case',
+      '4:3 warning schematron.assert [first-rule-wins/rule-2] item "long" is longer than 2',
+      '5:3 warning schematron.rule-error [errors] Schematron rule errors could not be evaluated here (…) gt 0',
+      '-:- info schematron.rule-skipped [cannot-compile] Schematron rule cannot-compile (…)',
+    ].sort());
+  });
+
+  it.each([
+    [null, 'error'],
+    ['fatal', 'error'],
+    ['nonfatal', 'warning'],
+    ['Warning', 'warning'],
+    ['warn', 'warning'],
+    ['information', 'info'],
+    ['info', 'info'],
+  ] as const)('role %s is %s', (role, severity) => {
+    expect(severityOfRole(role)).toBe(severity);
+  });
+});
