@@ -47,7 +47,7 @@ export class XmllintSession {
   private start(): Worker {
     const script = createRequire(import.meta.url).resolve('xmllint-wasm/xmllint-node.js');
     const w = new Worker(script);
-    // The session must not keep a finished command alive.
+    // Between runs the idle worker must not keep a finished command alive; during a run it must (ref below).
     w.unref();
     this.worker = w;
     this.seen = { stdout: 0, stderr: 0 };
@@ -72,6 +72,7 @@ export class XmllintSession {
       };
       const onExit = (code: number) => onError(new Error(`xmllint worker exited with code ${code}`));
       const cleanup = () => {
+        w.unref();
         w.off('message', onMessage);
         w.off('error', onError);
         w.off('exit', onExit);
@@ -79,6 +80,7 @@ export class XmllintSession {
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
+      w.ref();
       w.postMessage({ [KEY]: true, inputFiles: files, args: [...args], initialMemory: pages.initial, maxMemory: pages.maximum });
     });
     if (reply.exitCode === -1) {

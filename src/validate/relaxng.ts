@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
+import { XmllintSession } from '../parallel/xmllint-session.js';
 import type { Io } from '../io.js';
 import { FileCache } from './cache.js';
 import { deriveSchema, elementNamesOf, parseRng, type RngNode } from './restrict.js';
@@ -19,7 +20,7 @@ export interface RelaxNgEngine {
 }
 
 /** Bump when derived schemas change, so caches written by older versions are not used. */
-const DERIVE_VERSION = 'restrict-7';
+const DERIVE_VERSION = 'restrict-8';
 
 /**
  * One xmllint-wasm call instantiates wasm in a worker (~0.1 s), and compiling a derived schema grows faster than
@@ -148,27 +149,22 @@ function hasNode(n: RngNode, pred: (n: RngNode) => boolean): boolean {
   return pred(n) || n.c.some((c) => hasNode(c, pred));
 }
 
-/** One xmllint-wasm call: the schema and every document, each under a synthetic name. */
+/** One xmllint worker per thread for the whole run (a fresh wasm instance per call), see XmllintSession. */
+let session: XmllintSession | null = null;
+
+/** One xmllint-wasm run: the schema and every document, each under a synthetic name. */
 async function runXmllint(schemaText: string, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]> {
-  // Imported here so commands that never validate against RELAX NG do not pay for loading it.
-  const { validateXML, memoryPages } = await import('xmllint-wasm');
   const names = docs.map((_, i) => `doc${i}.xml`);
-  let raw: string;
-  try {
-    const result = await validateXML({
-      xml: docs.map((d, i) => ({ fileName: names[i]!, contents: d.text })),
-      schema: [{ fileName: 'schema.rng', contents: schemaText }],
-      extension: 'relaxng',
-      maxMemoryPages: 2 * memoryPages.GiB,
-    });
-    raw = result.rawOutput;
-  } catch (err) {
-    // xmllint exits with other codes when a document does not parse; its output is still the report.
-    const e = err as Error & { code?: unknown };
-    if (typeof e.code !== 'number' || e.code < 0) throw err;
-    raw = e.message;
-  }
-  return parseXmllintOutput(raw, docs, names);
+  session ??= new XmllintSession();
+  const run = await session.run(
+    ['--relaxng', 'schema.rng', '--noout', ...names],
+    [...docs.map((d, i) => ({ fileName: names[i]!, contents: d.text })), { fileName: 'schema.rng', contents: schemaText }],
+    // 256 pages (16 MiB) to start, up to 2 GiB: xmllint-wasm's default start and the limit used so far.
+    { initial: 256, maximum: 32768 },
+  );
+  // xmllint exits with other codes when a document does not parse; its output is still the report.
+  if (run.exitCode < 0) throw new Error(run.stderr);
+  return parseXmllintOutput(run.stderr, docs, names);
 }
 
 const LINE = /^(doc\d+\.xml):(\d+): (?:element ([^:\s]+): )?((?:Relax-NG )?(?:validity|parser|namespace) error|warning|I\/O warning|I\/O error) : ?(.*)$/;
