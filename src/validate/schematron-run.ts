@@ -45,7 +45,7 @@ export class RuleChecker {
   }
 
   /** Compiled Schematron (and, for RELAX NG, pointer attributes) of a schema, from the cache when possible. */
-  derive(schema: { text: string; sha256: string }, withPointers: boolean): Promise<Derived> {
+  derive(schema: { text: string; sha256: string }, withPointers: boolean, label = 'the schema'): Promise<Derived> {
     const key = `${schema.sha256}-v${SCHEMATRON_FORMAT}`;
     let p = this.derived.get(key);
     if (!p) {
@@ -63,6 +63,8 @@ export class RuleChecker {
         let json = compiledInProcess.get(key);
         if (!json) {
           json = (async () => {
+            // Seconds, once per machine: say so where someone is waiting for it.
+            if (this.io.stderr.isTTY) this.io.stderr.write(`teikit: compiling the Schematron rules of ${label} once (cached in ${cacheRoot(this.io)})\n`);
             const schematron = await compileSchematron(schema.text, () => this.loadSaxon());
             // Serialized before any run: running adds parent pointers to the SEF.
             return JSON.stringify({ schematron, pointers: withPointers ? pointerAttributesFromRng(schema.text) : null } satisfies Derived);
@@ -107,7 +109,7 @@ export class RuleChecker {
       for (const src of sources) {
         let derived: Derived;
         try {
-          derived = await this.derive(src, src.rng);
+          derived = await this.derive(src, src.rng, src.label);
         } catch (err) {
           out[i]!.push(diagnostic({ file: it.file, line: null, severity: 'warning', source: 'schematron', code: 'schematron.schema-error', message: `the Schematron rules of ${src.label} could not be compiled, so none of them was checked: ${(err as Error).message}` }));
           continue;

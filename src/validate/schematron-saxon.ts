@@ -56,7 +56,9 @@ export function loadSaxon(options: LoadOptions = {}): Promise<SaxonJsApi> {
 async function load(cacheDir: string | null): Promise<SaxonJsApi> {
   const file = require.resolve('saxon-js');
   const source = await fs.readFile(file, 'utf8');
-  const key = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  // Keyed by the file's identity, not a hash of its 2.4 MB (V8 itself rejects a cache made from other source).
+  const st = await fs.stat(file);
+  const key = createHash('sha256').update(`${file}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
   const cachePath = cacheDir ? path.join(cacheDir, 'v8', `saxon-js-${key}.bin`) : null;
   let cachedData: Buffer | undefined;
   if (cachePath) cachedData = await fs.readFile(cachePath).catch(() => undefined);

@@ -12,7 +12,7 @@ import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
  */
 
 /** Bump when the generated stylesheet or the cached shape changes, so old cache entries are ignored. */
-export const SCHEMATRON_FORMAT = 1;
+export const SCHEMATRON_FORMAT = 2;
 
 export interface SchCheck {
   kind: 'assert' | 'report';
@@ -44,6 +44,8 @@ export interface CompiledSchematron {
   checks: SchCheck[];
   /** How to offer elements to each pattern that does not walk the whole document. */
   dispatch: PatternDispatch[];
+  /** Some pattern has a context teikit cannot read, so it walks every node of every document. */
+  walksAll: boolean;
   rules: SchRuleInfo[];
   skipped: SkippedRule[];
 }
@@ -539,12 +541,6 @@ export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocumen
   return { cand, count: i };
 }
 
-/** The XSLT teikit would run for a schema (all rules that could be read); for inspection and tests. */
-export function schematronToXslt(schemaText: string): string {
-  const schema = extractSchematron(schemaText);
-  return generate(schema, plan(schema).runnable, []);
-}
-
 function plan(schema: SchematronSchema): { runnable: PlannedRule[]; skipped: SkippedRule[] } {
   const runnable: PlannedRule[] = [];
   const skipped: SkippedRule[] = [...schema.problems];
@@ -566,14 +562,14 @@ export async function compileSchematron(schemaText: string, saxon: () => Promise
   const schema = extractSchematron(schemaText);
   const { runnable, skipped } = plan(schema);
   const rules: SchRuleInfo[] = runnable.map((r) => ({ ruleId: r.ruleId, pattern: r.pattern.id ?? `pattern-${r.patternIndex + 1}`, context: r.rule.context }));
-  if (!runnable.length) return { format: SCHEMATRON_FORMAT, sef: null, checks: [], dispatch: [], rules, skipped };
+  if (!runnable.length) return { format: SCHEMATRON_FORMAT, sef: null, checks: [], dispatch: [], walksAll: false, rules, skipped };
   const sx = await saxon();
   let good = runnable;
   try {
     const checks: SchCheck[] = [];
     const dispatch: PatternDispatch[] = [];
     const sef = await sx.compileXslt(generate(schema, good, checks, dispatch));
-    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, rules, skipped };
+    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, walksAll: patternCount(good) > dispatch.length, rules, skipped };
   } catch {
     // Find the culprits pattern by pattern; compiling is done once per schema, so this cost is rare.
     const patterns = [...new Set(runnable.map((r) => r.patternIndex))];
@@ -591,9 +587,11 @@ export async function compileSchematron(schemaText: string, saxon: () => Promise
     const checks: SchCheck[] = [];
     const dispatch: PatternDispatch[] = [];
     const sef = good.length ? await sx.compileXslt(generate(schema, good, checks, dispatch)) : null;
-    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, rules: rules.filter((r) => good.some((g) => g.ruleId === r.ruleId)), skipped };
+    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, walksAll: patternCount(good) > dispatch.length, rules: rules.filter((r) => good.some((g) => g.ruleId === r.ruleId)), skipped };
   }
 }
+
+const patternCount = (rules: PlannedRule[]) => new Set(rules.map((r) => r.patternIndex)).size;
 
 function firstLine(err: unknown): string {
   const e = err as { message?: string; code?: string };
@@ -635,9 +633,12 @@ export async function runSchematron(compiled: CompiledSchematron, docText: strin
     diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` }),
   );
   if (!compiled.sef) return out;
-  const sx = saxon ?? (await loadSaxon());
   const doc = parsed ?? parseXml(docText);
   const { cand, count } = candidates(compiled.dispatch, doc);
+  // No element any rule could match, and no rule that must see every node: nothing can fire, so SaxonJS
+  // is not even loaded (exact: the offer is a superset of what each rule matches).
+  if (!compiled.walksAll && Object.keys(cand).length === 0) return out;
+  const sx = saxon ?? (await loadSaxon());
   const text = await sx.run(compiled.sef, docText, { [CAND]: cand, [`Q{${INTERNAL_NS}}count`]: count });
   for (const line of text.split('\n')) {
     if (!line) continue;
