@@ -4,6 +4,7 @@ import { hasErrors } from '../../diagnostic.js';
 import type { Io } from '../../io.js';
 import { formatDiagnostic, type DocumentReport, type OutputFormat } from '../../report.js';
 import { streamDocuments } from '../../parallel/stream.js';
+import { RestrictingEngine } from '../../validate/relaxng.js';
 import { validate, type ValidateOptions } from '../validate/index.js';
 
 export interface WatchOptions {
@@ -20,8 +21,8 @@ export interface WatchOptions {
 
 /**
  * Re-checks a document each time it is saved and prints its diagnostics, until `io.signal` aborts.
- * A first document is checked silently at start, so the modules are loaded and the derived schemas
- * cached before the first save.
+ * The RELAX NG engine lives for the whole session (compiled Schematron is kept per process), and a first
+ * document is checked silently at start, so everything is in memory before the first save.
  */
 export async function watch(options: WatchOptions, io: Io): Promise<void> {
   const debounceMs = options.debounceMs ?? 30;
@@ -35,7 +36,9 @@ export async function watch(options: WatchOptions, io: Io): Promise<void> {
     count++;
     first ??= d.absPath;
   }
-  const check = (absPath: string) => validate({ ...options.validate, paths: [absPath] }, io);
+  // One engine for the session: the parsed schema and derived schemas stay in memory between saves.
+  const engine = options.validate?.engine ?? new RestrictingEngine(io);
+  const check = (absPath: string) => validate({ ...options.validate, paths: [absPath], engine }, io);
   if (first) await check(first);
 
   const watcher = chokidarWatch(roots, {
