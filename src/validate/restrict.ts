@@ -280,7 +280,14 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
         // (A lone element is kept as a stub all the same: libxml2 names it when it explains an error nearby.)
         if (n.k !== 'oneOrMore' && n.c.some(isNA) && !loneElement(n)) return EMPTY;
         const c = withoutEmpty(n.c.map(simplify));
-        return c[0]!.k === 'empty' ? EMPTY : { ...n, c };
+        if (c[0]!.k === 'empty') return EMPTY;
+        // A repetition of a single repetition is one repetition (X++ = X+, X*+ = X+* = X** = X*); the nested
+        // form, left where a branch was pruned, makes libxml2 backtrack quadratically over long lists.
+        const inner = c.length === 1 ? c[0]! : null;
+        if (inner && (n.k === 'zeroOrMore' || n.k === 'oneOrMore') && (inner.k === 'zeroOrMore' || inner.k === 'oneOrMore')) {
+          return { ...inner, k: n.k === 'oneOrMore' && inner.k === 'oneOrMore' ? 'oneOrMore' : 'zeroOrMore' };
+        }
+        return { ...n, c };
       }
       case 'group':
       case 'interleave': {
