@@ -13,7 +13,8 @@ SIZES=("$@")
 TEIKIT="node dist/bin.js"
 measure() { # label, command...
   local label=$1; shift
-  echo "\$ $*"
+  # The command as run, with long file lists shortened.
+  if (($# > 8)); then echo "\$ ${*:1:6} … ($(($# - 6)) more arguments)"; else echo "\$ $*"; fi
   /usr/bin/time -f "$label: %e s wall, %U s user + %S s sys, peak %M KB" "$@" >/dev/null 2>bench/work/last.err || true
   grep -E "^teikit: [0-9]+ documents|^$label:" bench/work/last.err | tail -2
 }
