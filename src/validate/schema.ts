@@ -42,17 +42,20 @@ export function declaredRelaxNg(text: string): string | null {
 /** tei_all.rng is under 1 MB; anything past this is not a schema a document should make teikit read. */
 const MAX_SCHEMA_BYTES = 64 * 1024 * 1024;
 
+/** Root namespaces of what the resolver may hand on: RELAX NG grammars and Schematron (ISO and 1.5) schemas. */
+const SCHEMA_NAMESPACES = [RELAXNG_NS, SCHEMATRON_NS, 'http://www.ascc.net/xml/schematron'];
+
 /**
- * Refuses a "schema" whose root element is not RELAX NG before any engine sees it: a document's xml-model
- * may name any file (/etc/passwd, a key), and an engine's parse error would quote its first line.
+ * Refuses a "schema" whose root element is not RELAX NG or Schematron before any engine sees it: a document's
+ * xml-model may name any file (/etc/passwd, a key), and an engine's parse error would quote its first line.
  * The message names the path only, never the content.
  */
-export function assertRelaxNg(text: string, href: string): void {
+export function assertSchema(text: string, href: string): void {
   const body = text.replace(/^\uFEFF?(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*/, '');
   const m = /^<(?:([A-Za-z_][\w.-]*):)?[A-Za-z_][\w.-]*((?:\s+[^\s=>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/.exec(body);
-  const decl = m ? new RegExp(`\\sxmlns${m[1] ? `:${m[1]}` : ''}\\s*=\\s*["']${RELAXNG_NS.replace(/[.]/g, '\\.')}["']`).test(m[2] ?? '') : false;
-  if (!decl) {
-    throw new ToolError(`${href} is not a RELAX NG schema (its root element is not in the namespace ${RELAXNG_NS})`, 'check the href of the document\'s <?xml-model?> or the file given to --schema');
+  const declared = m ? new RegExp(`\\sxmlns${m[1] ? `:${m[1]}` : ''}\\s*=\\s*["']([^"']*)["']`).exec(m[2] ?? '')?.[1] : undefined;
+  if (declared === undefined || !SCHEMA_NAMESPACES.includes(declared)) {
+    throw new ToolError(`${href} is not a RELAX NG or Schematron schema (its root element is in neither namespace)`, 'check the href of the document\'s <?xml-model?> or the file given to --schema');
   }
 }
 
@@ -128,7 +131,7 @@ export class SchemaResolver {
     } catch {
       throw new ToolError(`schema ${href} not found (looked for ${file})`, 'check the path in --schema or in the document\'s <?xml-model?>');
     }
-    assertRelaxNg(text, href);
+    assertSchema(text, href);
     return { path: file, text, sha256: sha256(text) };
   }
 
@@ -162,7 +165,7 @@ export class SchemaResolver {
     } catch (err) {
       throw new ToolError(`could not fetch schema ${url}: ${(err as Error).message}`, instructions);
     }
-    assertRelaxNg(text, url);
+    assertSchema(text, url);
     await this.io.fs.mkdir(path.dirname(cached), { recursive: true });
     const tmp = `${cached}.${randomBytes(6).toString('hex')}.tmp`;
     await this.io.fs.writeFile(tmp, text);

@@ -39,7 +39,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** Exit 2 is a failure of the property unless it is a justified tool error: the mutant's xml-model names a schema that cannot be had. */
 function justifiedToolError(r: Captured): boolean {
-  return r.code === 2 && /^teikit: error: (schema .* not (found|available offline)|.* is not a RELAX NG schema)/m.test(r.stderr) && !/internal error/.test(r.stderr);
+  return r.code === 2 && /^teikit: error: (schema .* not (found|available offline)|.* is not a RELAX NG or Schematron schema)/m.test(r.stderr) && !/internal error/.test(r.stderr);
 }
 
 const stats = { cases: 0, exit0: 0, exit1: 0, justified2: 0, codes: new Map<string, number>() };

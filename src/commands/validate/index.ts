@@ -3,7 +3,7 @@ import { compareDiagnostics, diagnostic, hasErrors, type Diagnostic } from '../.
 import type { Io } from '../../io.js';
 import type { DocumentReport } from '../../report.js';
 import { collectDocuments } from '../../util/files.js';
-import { loadDocument } from '../../validate/input.js';
+import { confinedReader, loadDocument } from '../../validate/input.js';
 import { checkExternalDtd, readProlog } from '../../validate/dtd.js';
 import { RestrictingEngine, type RelaxNgEngine } from '../../validate/relaxng.js';
 import { declaredRelaxNg, SchemaResolver, TEI_ALL_URL, type ResolvedSchema } from '../../validate/schema.js';
@@ -58,7 +58,8 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
     const expanded = await expandXIncludes(decoded.text, {
       file: doc.file,
       absPath: doc.absPath,
-      readFile: (p) => io.fs.readFile(p),
+      // Only regular files below the run folder or the document's folder: a document may not include /etc/passwd.
+      readFile: confinedReader(io, [io.cwd, path.dirname(doc.absPath)], options.maxSizeMB),
       display: (p) => (path.isAbsolute(doc.file) ? p : path.relative(io.cwd, p)),
     });
     report.diagnostics.push(...expanded.diagnostics);
