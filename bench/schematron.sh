@@ -30,7 +30,7 @@ JS
 node "$OUT/load.mjs" "$WARM"
 hyperfine -N -w 2 -r 15 --export-json "$OUT/load-saxon.json" \
   -n "node: empty script" "node -e 0" \
-  -n "load SaxonJS (require)" "node -e require('saxon-js')" \
+  -n "load SaxonJS (require)" "node -r saxon-js -e 0" \
   -n "load SaxonJS (vm + V8 code cache, axios deferred)" "node $OUT/load.mjs $WARM" \
   -n "load SaxonJS (vm, no code cache, axios deferred)" "node $OUT/load.mjs -"
 
