@@ -27,7 +27,7 @@ done
 
 # The corpus folder (237 documents): teikit once per folder; Jing on every file in one JVM.
 TEIKIT_CACHE_DIR="$WARM" node dist/bin.js validate --schema "$SCHEMA" "$DOCS" >/dev/null 2>&1 || true
-hyperfine -N -w 1 -r 3 -i --export-json "$OUT/validate-corpus.json" \
+hyperfine -N -w 0 -r 2 -i --export-json "$OUT/validate-corpus.json" \
   -n "teikit corpus (warm cache)" "env TEIKIT_CACHE_DIR=$WARM node dist/bin.js validate --schema $SCHEMA $DOCS" \
   -n "teikit corpus (cold cache)" --prepare "rm -rf $COLD" "env TEIKIT_CACHE_DIR=$COLD node dist/bin.js validate --schema $SCHEMA $DOCS" \
   -n "jing corpus (one JVM)" "bash -c 'cd $DOCS && jing $SCHEMA *.xml'"
