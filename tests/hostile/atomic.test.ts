@@ -51,6 +51,19 @@ describe('writeFilesAtomic', () => {
     expect(await listing(dir)).toEqual(['a.html', 'blocker']);
   });
 
+  it('a folder in the way of the second file: nothing is replaced, no temporary or backup file is left', async () => {
+    await fs.writeFile(path.join(dir, 'a.html'), 'old a');
+    await fs.mkdir(path.join(dir, 'a.txt'));
+    await expect(
+      writeFilesAtomic(testIo(dir), [
+        { path: path.join(dir, 'a.html'), data: 'new a' },
+        { path: path.join(dir, 'a.txt'), data: 'new b' },
+      ]),
+    ).rejects.toThrow(/a folder of that name is in the way/);
+    expect(await fs.readFile(path.join(dir, 'a.html'), 'utf8')).toBe('old a');
+    expect(await listing(dir)).toEqual(['a.html', 'a.txt']);
+  });
+
   it('twenty concurrent writers of the same files: each file ends whole, from one writer, with no temporary file', async () => {
     const big = (i: number) => `${i}:`.padEnd(200_000, String.fromCharCode(97 + i));
     await Promise.all(
