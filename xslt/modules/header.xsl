@@ -33,7 +33,7 @@
     <xsl:variable name="pub" as="element()*" select="$h/fileDesc/publicationStmt"/>
     <xsl:variable name="translators" as="element()*" select="
       ($ts | $src)//(editor | author)[@role = ('translator', 'trl', 'translation')],
-      ($ts | $src)//respStmt[matches(string(resp), 'transl|übersetz|перев|tradu', 'i')]/(persName | name | orgName)"/>
+      ($ts | $src)//respStmt[resp[matches(., 'transl|übersetz|перев|tradu', 'i')]]/(persName | name | orgName)"/>
     <xsl:variable name="authors" as="element()*" select="if ($ts/author except $translators) then $ts/author except $translators else ($src//author)[1]"/>
     <xsl:variable name="editors" as="element()*" select="$ts/editor except $translators"/>
     <xsl:variable name="resps" as="element()*" select="$ts/respStmt[not((persName | name | orgName) intersect $translators)]"/>
@@ -63,7 +63,7 @@
     <xsl:for-each select="distinct-values($editors ! tk:plain(.))[.]"><tk:field name="editor" label="Editor">{.}</tk:field></xsl:for-each>
     <xsl:for-each select="$resps">
       <xsl:variable name="who" as="xs:string" select="tk:join((persName | name | orgName) ! tk:plain(.), '; ')"/>
-      <xsl:if test="$who"><tk:field name="contributor" label="{tk:norm(resp)}">{$who}</tk:field></xsl:if>
+      <xsl:if test="$who"><tk:field name="contributor" label="{tk:join(resp ! tk:plain(.), ' ')}">{$who}</tk:field></xsl:if>
     </xsl:for-each>
     <xsl:if test="$signature"><tk:field name="signature" label="Archive signature">{$signature}</tk:field></xsl:if>
     <xsl:for-each select="$ms/altIdentifier[tk:plain(.)]"><tk:field name="signature-alt" label="Also cited as">{tk:plain(.)}</tk:field></xsl:for-each>

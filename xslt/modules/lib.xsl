@@ -272,6 +272,9 @@
     <xsl:sequence select="tk:pointer-labels($q/@who, '; ')"/>
   </xsl:function>
 
+  <!-- The header says the text keeps all its quotation marks (computed once: every quotation asks). -->
+  <xsl:variable name="tk:marks-kept" as="xs:boolean" select="exists(/*/teiHeader/encodingDesc/editorialDecl/quotation[@marks = 'all'])"/>
+
   <!--
     Quotation marks to add around a quotation: none when the header says the text keeps all its marks
     (editorialDecl/quotation/@marks="all"), when the quotation starts with one, or is indirect or a block.
@@ -279,7 +282,7 @@
   <xsl:function name="tk:quote-marks" as="xs:string*">
     <xsl:param name="q" as="element()"/>
     <xsl:variable name="t" as="xs:string" select="tk:plain($q)"/>
-    <xsl:sequence select="if ($q/@direct = 'false' or root($q)//editorialDecl/quotation/@marks = 'all' or matches($t, '^[&quot;“„«‘‚‹''「『]') or $q/ancestor::*[self::q or self::said or self::quote] or $q/p | $q/lg | $q/l | $q/ab)
+    <xsl:sequence select="if ($q/@direct = 'false' or $tk:marks-kept or matches($t, '^[&quot;“„«‘‚‹''「『]') or $q/ancestor::*[self::q or self::said or self::quote] or $q/p | $q/lg | $q/l | $q/ab)
       then () else ('“', '”')"/>
   </xsl:function>
 

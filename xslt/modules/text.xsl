@@ -365,8 +365,13 @@
     <xsl:variable name="lines" as="element(tk:line)*">
       <xsl:apply-templates select="$pass1" mode="tk:txt-flatten"/>
     </xsl:variable>
-    <xsl:sequence select="string-join(for $i in 1 to count($lines) return
-      (if ($i = 1) then '' else if ($lines[$i]/@kind = 'line' and $lines[$i - 1]/@kind = 'line') then '&#10;' else '&#10;&#10;') || $lines[$i], '')"/>
+    <!-- Runs of verse lines are one block, joined by line breaks; blocks are joined by blank lines. -->
+    <xsl:variable name="blocks" as="xs:string*">
+      <xsl:for-each-group select="$lines" group-adjacent="@kind = 'line'">
+        <xsl:sequence select="if (current-grouping-key()) then string-join(current-group() ! string(.), '&#10;') else current-group() ! string(.)"/>
+      </xsl:for-each-group>
+    </xsl:variable>
+    <xsl:sequence select="string-join($blocks, '&#10;&#10;')"/>
   </xsl:function>
 
 </xsl:stylesheet>
