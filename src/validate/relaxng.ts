@@ -90,7 +90,7 @@ export class RestrictingEngine implements RelaxNgEngine {
     const nameSets = docs.map((d) => elementNamesOf(d.text));
     const batches = planBatches(nameSets, docs.map((d) => d.text.length), this.limits);
 
-    // Two calls at a time: each runs in its own worker thread, and machines have at least two cores.
+    // Two lanes: while xmllint validates one batch in its worker thread, the next batch's schema is derived.
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
