@@ -3,7 +3,11 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusDir, repoRoot, runCli, type Captured } from '../helpers/io.js';
+import { build } from '../../src/commands/build/index.js';
+import { ToolError } from '../../src/errors.js';
+import { SaxonEngine } from '../../src/transform/saxon.js';
+import { readCompiledStylesheets } from '../../src/transform/stylesheets.js';
+import { corpusDir, repoRoot, runCli, testIo, type Captured } from '../helpers/io.js';
 import { mutantArb, mutate, type Mutation } from './mutate.js';
 
 /**
@@ -12,6 +16,8 @@ import { mutantArb, mutate, type Mutation } from './mutate.js';
  * TEIKIT_FUZZ_RUNS=5000 (and TEIKIT_FUZZ_SEED to replay) for a longer run.
  */
 const RUNS = Number(process.env['TEIKIT_FUZZ_RUNS'] ?? 150);
+/** build validates and transforms: a third as many cases keeps `npm test` quick. */
+const BUILD_RUNS = Math.max(1, Math.round(RUNS / 3));
 const SEED = process.env['TEIKIT_FUZZ_SEED'] ? Number(process.env['TEIKIT_FUZZ_SEED']) : undefined;
 /** Generous: a cold RELAX NG schema compile on a loaded two-core machine stays well under it. */
 const CASE_TIMEOUT_MS = 60_000;
@@ -90,5 +96,46 @@ describe('fuzz: mutants of the edition', () => {
     expect(stats.exit1).toBeGreaterThan(0);
     expect(stats.exit0).toBeGreaterThan(0);
     console.log(`fuzz validate: ${stats.cases} cases, exit 0: ${stats.exit0}, exit 1: ${stats.exit1}, justified exit 2: ${stats.justified2}; codes: ${[...stats.codes].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  });
+
+  it(`build --force: ${BUILD_RUNS} mutants end with a report, outputs whole or untouched, never an internal error`, async () => {
+    const file = path.join(tmp, 'mutant.xml');
+    const out = path.join(tmp, 'out');
+    const engine = await SaxonEngine.create(await readCompiledStylesheets(testIo()));
+    // The unmutated edition builds completely: the property below starts from a working build.
+    await fs.writeFile(file, base);
+    const first = await build({ paths: [file], out, force: true, engine }, testIo(tmp, { TEIKIT_CACHE_DIR: cacheDir }));
+    expect(first.built).toHaveLength(1);
+    const counts = { built: 0, skipped: 0, justified2: 0 };
+    await fc.assert(
+      fc.asyncProperty(mutantArb, async (mutations) => {
+        await fs.writeFile(file, mutate(base, mutations));
+        await fs.rm(out, { recursive: true, force: true });
+        const where = `mutations ${JSON.stringify(mutations)}`;
+        const io = testIo(tmp, { TEIKIT_CACHE_DIR: cacheDir });
+        let result;
+        try {
+          result = await withTimeout(build({ paths: [file], out, force: true, engine }, io), CASE_TIMEOUT_MS, 'build');
+        } catch (err) {
+          // Only a schema the mutant's xml-model names and that cannot be had may stop the tool (exit 2).
+          expect(err instanceof ToolError && /schema .* not (found|available offline)|is not a RELAX NG or Schematron schema/.test(err.message), `${where}\n${String(err)}`).toBe(true);
+          counts.justified2++;
+          return;
+        }
+        expect(result.documents, where).toHaveLength(1);
+        const written = await fs.readdir(out).catch(() => [] as string[]);
+        if (result.built.length) {
+          counts.built++;
+          expect(written.sort(), where).toEqual(['mutant.dc.xml', 'mutant.entities.csv', 'mutant.html', 'mutant.mentions.csv', 'mutant.reactions.csv', 'mutant.txt']);
+        } else {
+          counts.skipped++;
+          expect(result.documents[0]!.diagnostics.length, where).toBeGreaterThan(0);
+          expect(written, where).toEqual([]);
+        }
+        expect(io.err.join('') + io.out.join(''), where).not.toMatch(/root:x:0:0/);
+      }),
+      { numRuns: BUILD_RUNS, seed: SEED, endOnFailure: true },
+    );
+    console.log(`fuzz build: ${BUILD_RUNS} cases, built ${counts.built}, not built ${counts.skipped}, justified exit 2: ${counts.justified2}`);
   });
 });
