@@ -71,6 +71,18 @@ describe('file names', () => {
   });
 });
 
+describe('shape', () => {
+  it('elements nested just under the depth limit (250) are built, not only validated', async () => {
+    const file = path.join(tmp, 'deep250.xml');
+    const hi = (n: number) => '<hi>'.repeat(n) + 'deep' + '</hi>'.repeat(n);
+    await fs.writeFile(file, `<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Deep</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader><text><body><p>${hi(250)}</p></body></text></TEI>`);
+    const r = await runCli(['build', '--out', 'deep-out', file], tmp);
+    expect(r.stderr).not.toMatch(/error/);
+    expect(r.code).toBe(0);
+    expect(await fs.readFile(path.join(tmp, 'deep-out/deep250.txt'), 'utf8')).toContain('deep');
+  });
+});
+
 /** Copies of the edition under distinct names, so a build takes long enough to be interrupted. */
 async function corpus(dir: string, n: number): Promise<string[]> {
   await fs.mkdir(dir, { recursive: true });
