@@ -411,6 +411,9 @@ class Preparer {
         i = e + 3;
       } else if (t.startsWith('<?', i)) {
         const e = t.indexOf('?>', i + 2);
+        if (i > 0 && /^<\?xml[\s?]/i.test(t.slice(i, i + 6))) {
+          this.error(i, 'xml.not-well-formed', 'not well-formed: an XML declaration (<?xml …?>) may only stand at the very start of the file; remove this one');
+        }
         if (e < 0) break;
         i = e + 2;
       } else if (t.startsWith('</', i)) {
@@ -419,7 +422,9 @@ class Preparer {
         if (e < 0) break;
         i = e + 1;
       } else if (t.startsWith('<!', i)) {
+        // <!ENTITY …>, <!DOCTYPE …> in the body: fast-xml-parser lets them pass and SaxonJS's parser then fails.
         const e = t.indexOf('>', i + 2);
+        this.error(i, 'xml.not-well-formed', `not well-formed: ${abbreviate(t.slice(i, e < 0 ? i + 40 : e + 1))} is a declaration outside the DOCTYPE; declarations belong in the DOCTYPE's internal subset at the top, or write it as text (&lt;!…)`);
         if (e < 0) break;
         i = e + 1;
       } else {

@@ -116,7 +116,13 @@ export class RuleChecker {
         }
         if (src.rng && derived.pointers) pointerAttrs[i] = derived.pointers;
         const sch = derived.schematron;
-        out[i]!.push(...(await runSchematron(sch, it.text, it.file, sch.sef ? await this.loadSaxon() : undefined, doc)));
+        try {
+          out[i]!.push(...(await runSchematron(sch, it.text, it.file, sch.sef ? await this.loadSaxon() : undefined, doc)));
+        } catch (err) {
+          // SaxonJS's parser rejects some documents the earlier checks let through (issue 8's fuzzing found a
+          // misplaced <?xml?>): a problem in the document, reported as such rather than as an internal error.
+          out[i]!.push(diagnostic({ file: it.file, line: null, severity: 'error', source: 'schematron', code: 'schematron.unparsable', message: `the Schematron rules could not run on the document: ${(err as Error).message}; fix the XML error it names` }));
+        }
       }
     }
     const live = items.map((it, i) => ({ it, i })).filter(({ i }) => parsed[i]);

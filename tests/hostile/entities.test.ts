@@ -176,6 +176,8 @@ describe('other problems, each with line and column', () => {
     { name: 'entity with "<" used in an attribute', doc: '<!DOCTYPE a [<!ENTITY x "<b/>">]><a c="&x;"/>', code: 'xml.entity-in-attribute', line: 1, message: /contains "<"/ },
     { name: 'unclosed DOCTYPE', doc: '<?xml version="1.0"?>\n<!DOCTYPE a [\n<!ENTITY x "y">\n<a/>', code: 'xml.doctype', line: 2, column: 1, message: /never closed/ },
     { name: 'malformed entity declaration', doc: '<!DOCTYPE a [\n<!ENTITY x y>]><a/>', code: 'xml.doctype', line: 2, column: 1, message: /malformed entity declaration <!ENTITY x y>/ },
+    { name: 'a declaration in the body (fast-xml-parser lets it pass, SaxonJS fails on it)', doc: '<a>\n  <!ENTITY x SYSTEM "file:///etc/passwd"></a>', code: 'xml.not-well-formed', line: 2, column: 3, message: /<!ENTITY x SYSTEM "file:\/\/\/etc\/passwd"> is a declaration outside the DOCTYPE/ },
+    { name: 'an XML declaration in the middle (SaxonJS fails on it)', doc: '<a>\n<?xml version="1.0"?></a>', code: 'xml.not-well-formed', line: 2, column: 1, message: /may only stand at the very start/ },
     { name: 'conditional section', doc: '<!DOCTYPE a [<![INCLUDE[<!ENTITY x "y">]]>]><a/>', code: 'xml.doctype', line: 1, message: /conditional sections/ },
     { name: 'parameter entity reference inside a declaration', doc: '<!DOCTYPE a [<!ENTITY % p "x"><!ENTITY x "%p;">]><a/>', code: 'xml.doctype', line: 1, message: /parameter entity references are not allowed inside declarations/ },
   ];
