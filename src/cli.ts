@@ -1,13 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ToolError } from './errors.js';
 import type { Io } from './io.js';
-import { build } from './commands/build/index.js';
-import { packageBag } from './commands/package/index.js';
-import { review } from './commands/review/index.js';
-import { watch } from './commands/watch/index.js';
 import { defaultJobs } from './parallel/pool.js';
-import { runDocuments } from './parallel/run.js';
-import { formatSummary, type Summary } from './util/progress.js';
+import type { Summary } from './util/progress.js';
 import { report, type OutputFormat } from './report.js';
 import { DEFAULT_MAX_SIZE_MB } from './validate/input.js';
 
@@ -49,8 +44,11 @@ export function addScaleOptions(cmd: Command): Command {
 }
 
 /** The end-of-run line on stderr: on a terminal, or for runs over several documents; never with --quiet. */
-export function printSummary(io: Io, opts: { format: OutputFormat; quiet?: boolean }, summary: Summary): void {
-  if (opts.format === 'text' && !opts.quiet && (summary.documents > 1 || io.stderr.isTTY)) io.stderr.write(formatSummary(summary));
+export async function printSummary(io: Io, opts: { format: OutputFormat; quiet?: boolean }, summary: Summary): Promise<void> {
+  if (opts.format === 'text' && !opts.quiet && (summary.documents > 1 || io.stderr.isTTY)) {
+    const { formatSummary } = await import('./util/progress.js');
+    io.stderr.write(formatSummary(summary));
+  }
 }
 
 /**
@@ -79,9 +77,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   )).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; jobs: number; quiet?: boolean }) => {
     const options = { schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize };
     // Folders go in chunks to worker threads; the per-document checks are validate()'s own.
+    const { runDocuments } = await import('./parallel/run.js');
     const result = await runDocuments(io, { command: 'validate', paths, options, jobs: opts.jobs, quiet: opts.quiet });
     report(io, opts.format, result.documents, { summary: result.summary });
-    printSummary(io, opts, result.summary);
+    await printSummary(io, opts, result.summary);
     exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
   });
 
@@ -94,6 +93,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <dir>', 'folder for the outputs (created when missing)', 'output')
     .option('--force', 'build documents that fail validation too (still reported; the exit code stays 1)')
     .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; force?: boolean }) => {
+      const { build } = await import('./commands/build/index.js');
       const result = await build({ paths, out: opts.out, force: opts.force, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
       report(io, opts.format, result.documents, { built: result.built, skipped: result.skipped });
       if (opts.format === 'text') {
@@ -110,6 +110,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       .argument('[paths...]', 'files or folders to watch (every *.xml below them, new files too)', ['tei']),
   ).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat }) => {
     const validateOptions = { schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize };
+    const { watch } = await import('./commands/watch/index.js');
     await watch({ paths, validate: validateOptions, format: opts.format }, io);
   });
 
@@ -121,6 +122,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--derivatives <dir>', 'folder of derivatives to carry in the bag (default: output/ when it exists)')
     .addOption(formatOption())
     .action(async (paths: string[], opts: { out: string; derivatives?: string; format: OutputFormat }) => {
+      const { packageBag } = await import('./commands/package/index.js');
       const result = await packageBag({ paths, out: opts.out, derivatives: opts.derivatives }, io);
       report(io, opts.format, result.documents, { bag: result.bag, payloadFiles: result.payloadFiles, payloadBytes: result.payloadBytes });
       if (opts.format === 'text') {
@@ -142,6 +144,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <dir>', 'folder for the NAME.review.html pages', 'output')
     .option('--strict', 'warnings fail the exit code too')
     .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; strict?: boolean }) => {
+      const { review } = await import('./commands/review/index.js');
       const result = await review({ paths, out: opts.out, strict: opts.strict, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
       report(io, opts.format, result.documents, { reports: result.written });
       if (opts.format === 'text') for (const w of result.written) io.stderr.write(`teikit: wrote ${w}\n`);
