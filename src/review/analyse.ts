@@ -67,6 +67,8 @@ export interface Mention {
 
 export interface Candidate {
   index: number;
+  /** The form is known only from <rs> descriptions, not from a name: reported as information. */
+  description: boolean;
   entities: string[];
   surface: string;
   start: number;
@@ -371,6 +373,10 @@ export function analyse(file: string, text: string): Analysis {
   for (const e of entities.values()) {
     for (const n of e.names) for (const f of registerForms(n, e.kind)) (addForm(registerIndex, f, e.id), addForm(searchIndex, f, e.id));
   }
+  // Forms known only from <rs> descriptions ("the Party"): their referent depends on the context, so an
+  // untagged or differently linked occurrence is worth a look (info), not a probable miss (warning).
+  const nameForms = new Set(registerIndex.keys());
+  const rsForms = new Set<string>();
   for (const m of mentions) {
     if (m.entities.length !== 1 || !m.surface) continue;
     // rs holds descriptions and pronouns ("I", "he"): only several words with a capitalised one read like a name.
@@ -378,7 +384,9 @@ export function analyse(file: string, text: string): Analysis {
     const w = words(m.surface);
     if (w.length === 1 && w[0]!.length < 3) continue;
     addForm(searchIndex, m.surface, m.entities[0]!);
+    (m.element === 'rs' ? rsForms : nameForms).add(nameKey(m.surface));
   }
+  const isDescription = (key: string) => rsForms.has(key) && !nameForms.has(key);
   const byFirstWord = new Map<string, string[][]>();
   for (const key of searchIndex.keys()) {
     const w = key.split(' ');
@@ -391,6 +399,7 @@ export function analyse(file: string, text: string): Analysis {
   interface Match {
     from: number;
     to: number;
+    key: string;
     entities: string[];
     covered: boolean;
   }
@@ -410,10 +419,11 @@ export function analyse(file: string, text: string): Analysis {
       let ok = true;
       for (let k = 1; k < form.length && ok; k++) ok = tokens[i + k]!.key === form[k];
       if (!ok) continue;
-      const ids = [...searchIndex.get(form.join(' '))!];
+      const key = form.join(' ');
+      const ids = [...searchIndex.get(key)!];
       const last = tokens[i + form.length - 1]!;
       const end = sourceOffset(last.node, last.end - 1) + 1;
-      matches.push({ from: i, to: i + form.length, entities: ids, covered: linkedAncestor(tokens[i]!.node, end, ids) });
+      matches.push({ from: i, to: i + form.length, key, entities: ids, covered: linkedAncestor(tokens[i]!.node, end, ids) });
     }
   }
   const kindsOf = (m: Match) => new Set(m.entities.map((id) => entities.get(id)!.kind));
@@ -443,7 +453,7 @@ export function analyse(file: string, text: string): Analysis {
     // A mention that is exactly the match but linked elsewhere is a wrong link, reported below.
     if (around && around.refs.length && span.get(around.el)?.[0] === m.from && span.get(around.el)?.[1] === m.to) continue;
     const pos = doc.position(start);
-    candidates.push({ index: candidates.length, entities: m.entities, surface: squash(text.slice(start, end).replace(/<[^>]*>/g, '')), start, end, line: pos.line, column: pos.column, at: rel(m.from), inside: around });
+    candidates.push({ index: candidates.length, description: isDescription(m.key), entities: m.entities, surface: squash(text.slice(start, end).replace(/<[^>]*>/g, '')), start, end, line: pos.line, column: pos.column, at: rel(m.from), inside: around });
   }
   const describe = (ids: readonly string[]) => ids.map((id) => `#${id} (${entities.get(id)?.label ?? id})`).join(' or ');
   for (const c of candidates) {
@@ -452,7 +462,11 @@ export function analyse(file: string, text: string): Analysis {
         ? `; it is inside <${c.inside.element} ref="${c.inside.refs.map((r) => '#' + r).join(' ')}">: tag it there as a nested name`
         : `; it is tagged <${c.inside.element}> without @ref: add ref="#${c.entities[0]}"`
       : `: tag it, e.g. <${elementFor(entities.get(c.entities[0]!)!.kind)} ref="#${c.entities[0]}">`;
-    add('untagged', 'warning', 'review.untagged-mention', `"${c.surface}" is a name of ${describe(c.entities)} but is not linked to ${c.entities.length > 1 ? 'them' : 'it'}${how}`, c, `c-${c.index}`);
+    if (c.description) {
+      add('untagged', 'info', 'review.untagged-description', `"${c.surface}" is a description used elsewhere for ${describe(c.entities)} but is not linked here; link it if it means the same${how}`, c, `c-${c.index}`);
+    } else {
+      add('untagged', 'warning', 'review.untagged-mention', `"${c.surface}" is a name of ${describe(c.entities)} but is not linked to ${c.entities.length > 1 ? 'them' : 'it'}${how}`, c, `c-${c.index}`);
+    }
   }
 
   // Wrong links: the surface form is registered for another entry and not for any the mention points to.
@@ -479,7 +493,9 @@ export function analyse(file: string, text: string): Analysis {
     const first = seen.values().next().value as Mention | undefined;
     seen.set(targets, m);
     if (first) {
-      add('consistency', 'warning', 'review.inconsistent-link', `"${m.surface}" is linked to ${m.refs.map((r) => '#' + r).join(' ')} here but to ${first.refs.map((r) => '#' + r).join(' ')} at line ${first.line}; check that both are meant`, m.el, `m-${m.index}`);
+      // Two descriptions (<rs>) of the same wording may rightly mean different things ("the Party").
+      const both = m.element === 'rs' && first.element === 'rs';
+      add('consistency', both ? 'info' : 'warning', 'review.inconsistent-link', `"${m.surface}" is linked to ${m.refs.map((r) => '#' + r).join(' ')} here but to ${first.refs.map((r) => '#' + r).join(' ')} at line ${first.line}; check that both are meant`, m.el, `m-${m.index}`);
     }
   }
   const elementsOf = new Map<string, Map<string, Mention[]>>();

@@ -64,6 +64,29 @@ describe('analyse: planted defects are reported at their line', () => {
   });
 });
 
+describe('analyse: descriptions (<rs>) are context-dependent', () => {
+  // "the Tram Workers" is known only as an <rs> description: an untagged or differently linked occurrence
+  // is information for the reviewer, not a probable miss.
+  const withDescription = () => plant(clean, 'the population had reacted', '<rs type="personGrp" ref="#grp-tram-workers">the Tram Workers</rs> had reacted');
+
+  it('an untagged occurrence of a description is information', () => {
+    const text = plant(withDescription(), 'promised to report again', 'promised the Tram Workers to report again');
+    const { line, column } = positionOf(text, 'the Tram Workers to report');
+    const found = codes(text).filter((d) => d.line === line);
+    expect(found.map((d) => [d.code, d.severity, d.column])).toEqual([['review.untagged-description', 'info', column]]);
+    expect(found[0]!.message).toMatch(/"the Tram Workers" is a description used elsewhere for #grp-tram-workers/);
+  });
+
+  it('the same description linked to two entries is information; the same name is a warning', () => {
+    const text = plant(withDescription(), 'promised to report again', 'promised <rs type="personGrp" ref="#grp-teachers">the Tram Workers</rs> to report again');
+    const { line } = positionOf(text, '<rs type="personGrp" ref="#grp-teachers">the Tram');
+    const d = codes(text).find((x) => x.code === 'review.inconsistent-link' && x.line === line);
+    expect(d?.severity).toBe('info');
+    const named = plant(clean, /(teachers of\s+)<placeName ref="#pl-gohlis">/, '$1<placeName ref="#pl-leipzig">');
+    expect(codes(named).find((x) => x.code === 'review.inconsistent-link')?.severity).toBe('warning');
+  });
+});
+
 describe('name forms', () => {
   it('derives inverted, surname and abbreviation forms', () => {
     expect(registerForms('Weber, Anna', 'person')).toEqual(['Weber, Anna', 'Anna Weber', 'Weber']);
