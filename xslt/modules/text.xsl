@@ -258,7 +258,8 @@
   </xsl:template>
 
   <xsl:template match="gap" mode="tk:html">
-    <span class="gap" title="{tk:join(('omitted', @reason, @quantity, @unit), ' ')}">[…]</span>
+    <!-- A gap may describe itself (gap/desc): that text is kept. -->
+    <span class="gap" title="{tk:join(('omitted', @reason, @quantity, @unit), ' ')}">[…<xsl:apply-templates mode="#current"/>]</span>
   </xsl:template>
 
   <xsl:template match="date | time | measure | num" mode="tk:html">
@@ -312,7 +313,7 @@
   </xsl:template>
 
   <xsl:template match="supplied" mode="tk:txt">[<xsl:apply-templates mode="#current"/>]</xsl:template>
-  <xsl:template match="gap" mode="tk:txt">[…]</xsl:template>
+  <xsl:template match="gap" mode="tk:txt">[…<xsl:apply-templates mode="#current"/>]</xsl:template>
   <xsl:template match="soCalled" mode="tk:txt">‘<xsl:apply-templates mode="#current"/>’</xsl:template>
   <xsl:template match="graphic | media" mode="tk:txt">[image: {normalize-space(@url)}]<xsl:apply-templates mode="#current"/></xsl:template>
   <xsl:template match="ptr" mode="tk:txt">&lt;{normalize-space(@target)}&gt;</xsl:template>
