@@ -4,13 +4,14 @@ import { parseXml, type XmlDocument } from '../util/xml-positions.js';
 import { cacheRoot, FileCache } from './cache.js';
 import { checkPointers, pointerAttributesFromRng, type PointerAttributes } from './pointers.js';
 import { readXmlModels, SCHEMATRON_NS, sha256, type ResolvedSchema, type SchemaResolver } from './schema.js';
-import { compileSchematron, runSchematron, SCHEMATRON_FORMAT, type CompiledSchematron } from './schematron.js';
+import { compilePattern, compileSchematron, runSchematron, SCHEMATRON_FORMAT, type CompiledPattern, type CompiledSchematron, type PatternSef } from './schematron.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
 
 /**
- * The I/O edge of the Schematron and pointer checks: what is derived from a schema (its compiled
- * Schematron and its pointer attributes) is computed once per schema content and cached on disk beside
- * the RELAX NG helper's entries; SaxonJS is loaded only when some document has rules to run.
+ * The I/O edge of the Schematron and pointer checks: what is derived from a schema (its Schematron as
+ * one stylesheet per pattern, and its pointer attributes) is computed once per schema content and cached
+ * on disk beside the RELAX NG helper's entries; each pattern is compiled the first time a document needs
+ * it and cached by the hash of its stylesheet; SaxonJS is loaded only when some document has rules to run.
  */
 
 interface Derived {
@@ -29,6 +30,8 @@ export interface RuleCheckInput {
 }
 
 const compiledInProcess = new Map<string, Promise<string>>();
+/** Compiled patterns as JSON text, by pattern id: each run parses its own copy (running changes a SEF). */
+const patternsInProcess = new Map<string, Promise<string>>();
 
 export class RuleChecker {
   private readonly derived = new Map<string, Promise<Derived>>();
@@ -59,13 +62,11 @@ export class RuleChecker {
             // A damaged entry is recomputed below.
           }
         }
-        // Compiling takes seconds: a process that meets the same schema under another cache folder reuses it.
+        // A process that meets the same schema under another cache folder reuses it.
         let json = compiledInProcess.get(key);
         if (!json) {
           json = (async () => {
-            // Seconds, once per machine: say so where someone is waiting for it.
-            if (this.io.stderr.isTTY) this.io.stderr.write(`teikit: compiling the Schematron rules of ${label} once (cached in ${cacheRoot(this.io)})\n`);
-            const schematron = await compileSchematron(schema.text, () => this.loadSaxon());
+            const schematron = await compileSchematron(schema.text);
             // Serialized before any run: running adds parent pointers to the SEF.
             return JSON.stringify({ schematron, pointers: withPointers ? pointerAttributesFromRng(schema.text) : null } satisfies Derived);
           })();
@@ -79,6 +80,38 @@ export class RuleChecker {
       this.derived.set(key, p);
     }
     return p;
+  }
+
+  /**
+   * A pattern's SEF from the cache, else compiled (about a second for a large pattern, once per machine)
+   * and cached; a pattern SaxonJS rejects is cached as such too.
+   */
+  private async compilePattern(pattern: CompiledPattern, saxon: SaxonJsApi, label: string): Promise<PatternSef> {
+    const key = `sef-${pattern.id}`;
+    let json = patternsInProcess.get(key);
+    if (!json) {
+      json = (async () => {
+        const cache = new FileCache(this.io, 'schematron');
+        const hit = await cache.get(key, '.json');
+        if (hit !== null) {
+          try {
+            JSON.parse(hit);
+            return hit;
+          } catch {
+            // A damaged entry is recomputed below.
+          }
+        }
+        // Slow, once per machine: say so where someone is waiting for it.
+        if (this.io.stderr.isTTY) this.io.stderr.write(`teikit: compiling a Schematron pattern of ${label} once (cached in ${cacheRoot(this.io)})\n`);
+        // Serialized before any run: running adds parent pointers to the SEF.
+        const text = JSON.stringify(await compilePattern(pattern, saxon));
+        await cache.set(key, '.json', text);
+        return text;
+      })();
+      patternsInProcess.set(key, json);
+      json.catch(() => patternsInProcess.delete(key));
+    }
+    return JSON.parse(await json) as PatternSef;
   }
 
   /** Schematron of each document's schema and of its `<?xml-model?>` .sch files, then pointers across all documents. */
@@ -117,7 +150,7 @@ export class RuleChecker {
         if (src.rng && derived.pointers) pointerAttrs[i] = derived.pointers;
         const sch = derived.schematron;
         try {
-          out[i]!.push(...(await runSchematron(sch, it.text, it.file, sch.sef ? await this.loadSaxon() : undefined, doc)));
+          out[i]!.push(...(await runSchematron(sch, it.text, it.file, () => this.loadSaxon(), doc, (p, sx) => this.compilePattern(p, sx, src.label))));
         } catch (err) {
           // SaxonJS's parser rejects some documents the earlier checks let through (issue 8's fuzzing found a
           // misplaced <?xml?>): a problem in the document, reported as such rather than as an internal error.

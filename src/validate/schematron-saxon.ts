@@ -12,8 +12,23 @@ import * as vm from 'node:vm';
 export interface SaxonJsApi {
   /** SEF as a JSON value, checksummed so SaxonJS accepts it back through `stylesheetText`. */
   compileXslt(xslt: string): Promise<unknown>;
+  /** The document parsed once by SaxonJS, to run several stylesheets on. Throws on XML SaxonJS rejects. */
+  parse(docText: string): Promise<SaxonDocument>;
   /** The serialized (text) output of the stylesheet on the document; params keyed by `Q{uri}local`. */
-  run(sef: unknown, docText: string, params?: Record<string, unknown>): Promise<string>;
+  run(sef: unknown, doc: string | SaxonDocument, params?: Record<string, unknown>): Promise<string>;
+}
+
+/** A document in SaxonJS's own tree, with its elements in document order (root element first). */
+export interface SaxonDocument {
+  node: unknown;
+  elements: unknown[];
+}
+
+/* The part of SaxonJS's DOM that is walked to list the elements. */
+interface DomNode {
+  nodeType: number;
+  firstChild: DomNode | null;
+  nextSibling: DomNode | null;
 }
 
 export interface LoadOptions {
@@ -86,6 +101,7 @@ async function load(cacheDir: string | null): Promise<SaxonJsApi> {
         await save();
         return r;
       },
+      parse: (d) => api.parse(d),
       run: async (s, d, p) => {
         const r = await api.run(s, d, p);
         await save();
@@ -174,15 +190,31 @@ function makeApi(saxon: SaxonModule): SaxonJsApi {
       sef['\u03a3'] = sefChecksum(sef);
       return sef;
     },
-    async run(sef: unknown, docText: string, params: Record<string, unknown> = {}): Promise<string> {
+    async parse(docText: string): Promise<SaxonDocument> {
+      const node = (await saxon.getResource({ text: docText, type: 'xml' })) as unknown as DomNode;
+      const elements: DomNode[] = [];
+      const walk = (n: DomNode) => {
+        for (let c = n.firstChild; c; c = c.nextSibling) {
+          if (c.nodeType !== 1) continue;
+          elements.push(c);
+          walk(c);
+        }
+      };
+      walk(node);
+      return { node, elements };
+    },
+    async run(sef: unknown, doc: string | SaxonDocument, params: Record<string, unknown> = {}): Promise<string> {
       const ready = sef as SefNode;
       if (!prepared.has(ready)) {
         // Parent pointers, as SaxonJS's own loader adds them; in place, once per stylesheet (the SEF
-        // must not be serialized after this).
+        // must not be serialized after this). PRIMED tells SaxonJS it is done, which also skips its
+        // checksum pass over the whole SEF: every SEF given here was made by compileXslt above.
         addParentPointers(ready);
+        ready['PRIMED'] = true;
         prepared.add(ready);
       }
-      const r = await saxon.transform({ stylesheetInternal: ready, sourceText: docText, destination: 'serialized', stylesheetParams: params }, 'async');
+      const source = typeof doc === 'string' ? { sourceText: doc } : { sourceNode: doc.node };
+      const r = await saxon.transform({ stylesheetInternal: ready, ...source, destination: 'serialized', stylesheetParams: params }, 'async');
       return r.principalResult ?? '';
     },
   };

@@ -1,18 +1,19 @@
 import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
 import { childElements, descendants, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
-import { SCHEMATRON_NS } from './schema.js';
+import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
- * standalone .sch) are turned into one XSLT 3.0 stylesheet that follows the skeleton's semantics:
- * one mode per pattern, one template per rule with priorities falling in document order (so within a
- * pattern a node is handled by its first matching rule), attributes and elements visited. The stylesheet
- * is compiled once per schema (SaxonJS's own XSLT compiler) and the result cached by the caller.
+ * standalone .sch) are turned into one XSLT 3.0 stylesheet per pattern that follows the skeleton's
+ * semantics: one template per rule with priorities falling in document order (so within a pattern a
+ * node is handled by its first matching rule), attributes and elements visited, the schema's lets in
+ * every stylesheet. Each is compiled (SaxonJS's own XSLT compiler) when a document first needs it, and
+ * the result cached by the caller; a document runs only the patterns its elements could match.
  */
 
 /** Bump when the generated stylesheet or the cached shape changes, so old cache entries are ignored. */
-export const SCHEMATRON_FORMAT = 2;
+export const SCHEMATRON_FORMAT = 3;
 
 export interface SchCheck {
   kind: 'assert' | 'report';
@@ -36,19 +37,41 @@ export interface SkippedRule {
   reason: string;
 }
 
-/** Everything needed to run a schema's rules again without recompiling; plain JSON, cached on disk. */
+/**
+ * One pattern, compiled on its own: a document's run loads and runs only the patterns some of its nodes
+ * could match, and SaxonJS's setup of a stylesheet costs in proportion to its size.
+ */
+export interface CompiledPattern {
+  /** Key of its candidates in `candidates()`, `p<N>`. */
+  key: string;
+  /** Its XSLT 3.0 stylesheet, compiled to SEF when a document first needs it. */
+  xslt: string;
+  /** SHA-256 of the stylesheet and of SCHEMATRON_FORMAT: the cache key of its SEF. */
+  id: string;
+  /** How to offer it elements; null: it visits every node (a context teikit cannot read). */
+  dispatch: PatternDispatch | null;
+  /** What the stylesheet's check numbers stand for. */
+  checks: SchCheck[];
+  /** Its rules, listed as skipped if SaxonJS cannot compile the stylesheet. */
+  rules: Array<{ ruleId: string; context: string }>;
+}
+
+/** Everything needed to run a schema's rules again; plain JSON, cached on disk. */
 export interface CompiledSchematron {
   format: number;
-  /** SaxonJS's compiled stylesheet (SEF), or null when the schema has no rule teikit can run. */
-  sef: unknown;
-  checks: SchCheck[];
-  /** How to offer elements to each pattern that does not walk the whole document. */
-  dispatch: PatternDispatch[];
-  /** Some pattern has a context teikit cannot read, so it walks every node of every document. */
-  walksAll: boolean;
+  patterns: CompiledPattern[];
   rules: SchRuleInfo[];
   skipped: SkippedRule[];
 }
+
+/** A pattern's SEF, or why SaxonJS could not compile it. */
+export type PatternSef = { sef: unknown } | { error: string };
+
+/**
+ * Gives the compiled form of a pattern, compiling it if need be. Each call must return a fresh or
+ * process-private object: running a SEF changes it in place.
+ */
+export type PatternCompiler = (pattern: CompiledPattern, saxon: SaxonJsApi) => Promise<PatternSef>;
 
 // ---------------------------------------------------------------------------------------------
 // Reading the Schematron out of a schema
@@ -430,79 +453,54 @@ const mergeDispatch = (a: PatternDispatch, b: PatternDispatch): PatternDispatch 
   attrAnyParent: a.attrAnyParent || b.attrAnyParent,
 });
 
-const CAND = `Q{${INTERNAL_NS}}cand`;
+const XS = 'http://www.w3.org/2001/XMLSchema';
 
 /**
- * The stylesheet for the given rules; check numbers index into `checks` and the patterns' dispatch
- * into `dispatch` (both filled here). Fast patterns are offered the elements (`p<N>`) and the elements
- * whose attributes (`a<N>`) teikit found for them, as positions among all elements in document order;
- * when SaxonJS sees a different number of elements than teikit did (entities declared in a DTD), every
- * node is offered instead.
+ * The stylesheet of one pattern: the schema's namespaces and lets, the pattern's rules as templates of
+ * one mode, and a root template that applies them to the elements (`_tk:nodes`) and the attributes of
+ * the elements (`_tk:attrs`) teikit offers, or, for a pattern whose contexts teikit cannot read, to
+ * every node. Check numbers are local to the pattern, so the same pattern in another schema (a TEI
+ * customization) gives the same text, and its compiled form is shared through the cache.
  */
-function generate(schema: SchematronSchema, planned: PlannedRule[], checks: SchCheck[], dispatch: PatternDispatch[] = []): string {
+function generatePattern(schema: SchematronSchema, rules: PlannedRule[], slow: boolean, checks: SchCheck[]): string {
   const ns = schema.namespaces.map((n) => ` xmlns:${n.prefix}="${escAttr(n.uri)}"`).join('');
-  const nsOf = (prefix: string) => (prefix === 'xml' ? 'http://www.w3.org/XML/1998/namespace' : schema.namespaces.find((n) => n.prefix === prefix)?.uri);
   const out: string[] = [];
   out.push(`<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:_tk="${INTERNAL_NS}"${ns} exclude-result-prefixes="#all">`);
   out.push('<xsl:output method="text"/>');
-  out.push(`<xsl:param name="_tk:cand" as="map(*)" select="map{}"/>`);
-  out.push(`<xsl:param name="_tk:count" as="Q{http://www.w3.org/2001/XMLSchema}double" select="-1"/>`);
+  out.push(`<xsl:param name="_tk:nodes" as="element()*" select="()"/>`);
+  out.push(`<xsl:param name="_tk:attrs" as="element()*" select="()"/>`);
   // The node's place as child-element positions from the root (plus @name for an attribute): teikit maps it to line and column.
   out.push(
-    `<xsl:function name="_tk:path" as="Q{http://www.w3.org/2001/XMLSchema}string"><xsl:param name="n" as="node()"/>` +
+    `<xsl:function name="_tk:path" as="Q{${XS}}string"><xsl:param name="n" as="node()"/>` +
       `<xsl:sequence select="string-join($n/ancestor-or-self::*/string(count(preceding-sibling::*) + 1), '/') || (if ($n instance of attribute()) then '/@' || node-name($n) else '')"/></xsl:function>`,
   );
   for (const l of schema.lets) out.push(letXslt(l));
-
-  const byPattern = new Map<number, PlannedRule[]>();
-  for (const pr of planned) {
-    let list = byPattern.get(pr.patternIndex);
-    if (!list) byPattern.set(pr.patternIndex, (list = []));
-    list.push(pr);
-  }
-  const slow: string[] = [];
-  const fast: string[] = [];
-  const everything: string[] = [];
-  for (const [pi, rules] of byPattern) {
-    const key = `p${pi}`;
-    const d = rules.map((r) => analyseContext(r.rule.context, key, nsOf)).reduce(mergeDispatch);
-    const mode = `_tk:${key}`;
-    if (d.slow) slow.push(`<xsl:apply-templates select="." mode="${mode}"/>`);
-    else {
-      dispatch.push(d);
-      fast.push(`<xsl:apply-templates select="for $i in $_tk:cand?p${pi} return $_tk_all(Q{http://www.w3.org/2001/XMLSchema}integer($i))" mode="${mode}"/>`);
-      if (d.attrAnyParent || d.attrParents.length) fast.push(`<xsl:apply-templates select="for $i in $_tk:cand?a${pi} return $_tk_all(Q{http://www.w3.org/2001/XMLSchema}integer($i))/@*" mode="${mode}"/>`);
-      everything.push(`<xsl:apply-templates select="descendant::* | descendant::*/@*" mode="${mode}"/>`);
+  out.push(`<xsl:mode name="_tk:p" on-no-match="${slow ? 'shallow-skip' : 'deep-skip'}"/>`);
+  rules.forEach((pr, k) => {
+    const body: string[] = [];
+    // Pattern-level lets are evaluated with the document as context, as global ones are.
+    for (const l of pr.pattern.lets) body.push(`<xsl:variable name="${escAttr(l.name)}" as="item()*"><xsl:for-each select="root(.)"><xsl:sequence select="${escAttr(l.value)}"/></xsl:for-each></xsl:variable>`);
+    for (const l of pr.rule.lets) body.push(letXslt(l));
+    for (const c of pr.rule.checks) {
+      const no = checks.length;
+      const role = c.role ?? c.flag ?? pr.rule.role ?? pr.rule.flag;
+      checks.push({ kind: c.kind, test: c.test, severity: severityOfRole(role), role, ruleId: c.id ?? pr.ruleId });
+      const cond = c.kind === 'assert' ? `not(${c.test})` : `(${c.test})`;
+      // Errors in a let surface where the variable is used, inside this try.
+      body.push(
+        `<xsl:try><xsl:if test="${escAttr(cond)}"><xsl:variable name="_tk_m" as="Q{${XS}}string"><xsl:value-of>${messageXslt(c.message)}</xsl:value-of></xsl:variable>${emit(no, '$_tk_m')}</xsl:if>` +
+          `<xsl:catch>${emit(`E${no}`, "$Q{http://www.w3.org/2005/xqt-errors}code || ': ' || $Q{http://www.w3.org/2005/xqt-errors}description")}</xsl:catch></xsl:try>`,
+      );
     }
-    out.push(`<xsl:mode name="${mode}" on-no-match="${d.slow ? 'shallow-skip' : 'deep-skip'}"/>`);
-    rules.forEach((pr, k) => {
-      const body: string[] = [];
-      // Pattern-level lets are evaluated with the document as context, as global ones are.
-      for (const l of pr.pattern.lets) body.push(`<xsl:variable name="${escAttr(l.name)}" as="item()*"><xsl:for-each select="root(.)"><xsl:sequence select="${escAttr(l.value)}"/></xsl:for-each></xsl:variable>`);
-      for (const l of pr.rule.lets) body.push(letXslt(l));
-      for (const c of pr.rule.checks) {
-        const no = checks.length;
-        const role = c.role ?? c.flag ?? pr.rule.role ?? pr.rule.flag;
-        checks.push({ kind: c.kind, test: c.test, severity: severityOfRole(role), role, ruleId: c.id ?? pr.ruleId });
-        const cond = c.kind === 'assert' ? `not(${c.test})` : `(${c.test})`;
-        // Errors in a let surface where the variable is used, inside this try.
-        body.push(
-          `<xsl:try><xsl:if test="${escAttr(cond)}"><xsl:variable name="_tk_m" as="Q{http://www.w3.org/2001/XMLSchema}string"><xsl:value-of>${messageXslt(c.message)}</xsl:value-of></xsl:variable>${emit(no, '$_tk_m')}</xsl:if>` +
-            `<xsl:catch>${emit(`E${no}`, "$Q{http://www.w3.org/2005/xqt-errors}code || ': ' || $Q{http://www.w3.org/2005/xqt-errors}description")}</xsl:catch></xsl:try>`,
-        );
-      }
-      const priority = 1000 + (rules.length - k);
-      const recurse = d.slow ? `<xsl:apply-templates select="@*|node()" mode="#current"/>` : '';
-      out.push(`<xsl:template match="${escAttr(pr.rule.context)}" priority="${priority}" mode="${mode}">${body.join('')}${recurse}</xsl:template>`);
-    });
-  }
+    // Priorities fall in document order, so a node is handled by the pattern's first matching rule.
+    const priority = 1000 + (rules.length - k);
+    const recurse = slow ? `<xsl:apply-templates select="@*|node()" mode="#current"/>` : '';
+    out.push(`<xsl:template match="${escAttr(pr.rule.context)}" priority="${priority}" mode="_tk:p">${body.join('')}${recurse}</xsl:template>`);
+  });
   out.push(
-    `<xsl:template match="/">${slow.join('')}` +
-      (fast.length
-        ? // An array, so that picking the i-th element costs the same wherever it is.
-          `<xsl:variable name="_tk_all" select="array{descendant::*}"/><xsl:choose><xsl:when test="array:size($_tk_all) eq $_tk:count" xmlns:array="http://www.w3.org/2005/xpath-functions/array">${fast.join('')}</xsl:when><xsl:otherwise>${everything.join('')}</xsl:otherwise></xsl:choose>`
-        : '') +
-      '</xsl:template>',
+    slow
+      ? `<xsl:template match="/"><xsl:apply-templates select="." mode="_tk:p"/></xsl:template>`
+      : `<xsl:template match="/"><xsl:apply-templates select="$_tk:nodes" mode="_tk:p"/><xsl:apply-templates select="$_tk:attrs/@*" mode="_tk:p"/></xsl:template>`,
   );
   out.push('</xsl:stylesheet>');
   return out.join('\n');
@@ -555,43 +553,47 @@ function plan(schema: SchematronSchema): { runnable: PlannedRule[]; skipped: Ski
 }
 
 /**
- * Compiles a schema's Schematron. Rules SaxonJS cannot compile are found one pattern at a time and
- * listed as skipped with the compiler's message, so the others still run.
+ * Prepares a schema's Schematron: one stylesheet per pattern, not yet compiled (`compilePattern` does
+ * that, and the caller caches it), so a document pays only for the patterns it needs.
  */
-export async function compileSchematron(schemaText: string, saxon: () => Promise<SaxonJsApi> = () => loadSaxon()): Promise<CompiledSchematron> {
+export async function compileSchematron(schemaText: string): Promise<CompiledSchematron> {
   const schema = extractSchematron(schemaText);
   const { runnable, skipped } = plan(schema);
+  const nsOf = (prefix: string) => (prefix === 'xml' ? 'http://www.w3.org/XML/1998/namespace' : schema.namespaces.find((n) => n.prefix === prefix)?.uri);
+  const byPattern = new Map<number, PlannedRule[]>();
+  for (const pr of runnable) {
+    let list = byPattern.get(pr.patternIndex);
+    if (!list) byPattern.set(pr.patternIndex, (list = []));
+    list.push(pr);
+  }
+  const patterns: CompiledPattern[] = [];
+  for (const [pi, rules] of byPattern) {
+    const key = `p${pi}`;
+    const d = rules.map((r) => analyseContext(r.rule.context, key, nsOf)).reduce(mergeDispatch);
+    const checks: SchCheck[] = [];
+    const xslt = generatePattern(schema, rules, d.slow, checks);
+    patterns.push({ key, xslt, id: sha256(`${SCHEMATRON_FORMAT}\n${xslt}`), dispatch: d.slow ? null : d, checks, rules: rules.map((r) => ({ ruleId: r.ruleId, context: r.rule.context })) });
+  }
   const rules: SchRuleInfo[] = runnable.map((r) => ({ ruleId: r.ruleId, pattern: r.pattern.id ?? `pattern-${r.patternIndex + 1}`, context: r.rule.context }));
-  if (!runnable.length) return { format: SCHEMATRON_FORMAT, sef: null, checks: [], dispatch: [], walksAll: false, rules, skipped };
-  const sx = await saxon();
-  let good = runnable;
+  return { format: SCHEMATRON_FORMAT, patterns, rules, skipped };
+}
+
+/** Compiles one pattern's stylesheet; a pattern SaxonJS rejects is reported, not thrown. */
+export async function compilePattern(pattern: CompiledPattern, saxon: SaxonJsApi): Promise<PatternSef> {
   try {
-    const checks: SchCheck[] = [];
-    const dispatch: PatternDispatch[] = [];
-    const sef = await sx.compileXslt(generate(schema, good, checks, dispatch));
-    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, walksAll: patternCount(good) > dispatch.length, rules, skipped };
-  } catch {
-    // Find the culprits pattern by pattern; compiling is done once per schema, so this cost is rare.
-    const patterns = [...new Set(runnable.map((r) => r.patternIndex))];
-    const bad = new Set<number>();
-    for (const pi of patterns) {
-      const part = runnable.filter((r) => r.patternIndex === pi);
-      try {
-        await sx.compileXslt(generate(schema, part, []));
-      } catch (err) {
-        bad.add(pi);
-        for (const r of part) skipped.push({ ruleId: r.ruleId, context: r.rule.context, reason: `SaxonJS cannot compile it: ${firstLine(err)}` });
-      }
-    }
-    good = runnable.filter((r) => !bad.has(r.patternIndex));
-    const checks: SchCheck[] = [];
-    const dispatch: PatternDispatch[] = [];
-    const sef = good.length ? await sx.compileXslt(generate(schema, good, checks, dispatch)) : null;
-    return { format: SCHEMATRON_FORMAT, sef, checks, dispatch, walksAll: patternCount(good) > dispatch.length, rules: rules.filter((r) => good.some((g) => g.ruleId === r.ruleId)), skipped };
+    return { sef: await saxon.compileXslt(pattern.xslt) };
+  } catch (err) {
+    return { error: firstLine(err) };
   }
 }
 
-const patternCount = (rules: PlannedRule[]) => new Set(rules.map((r) => r.patternIndex)).size;
+/** In-memory compiles for callers that keep no cache (tests, one-off use): once per pattern text. */
+const compiledHere = new Map<string, Promise<string>>();
+const compileInMemory: PatternCompiler = async (pattern, saxon) => {
+  let p = compiledHere.get(pattern.id);
+  if (!p) compiledHere.set(pattern.id, (p = compilePattern(pattern, saxon).then((r) => JSON.stringify(r))));
+  return JSON.parse(await p) as PatternSef;
+};
 
 function firstLine(err: unknown): string {
   const e = err as { message?: string; code?: string };
@@ -626,33 +628,57 @@ function locate(doc: XmlDocument, path: string): { line: number; column: number 
 /**
  * Runs compiled rules on one document (already known to be well-formed). Every failed assert or
  * successful report is a diagnostic at the node it fired on; a check that raised an XPath error
- * on this document is reported as a warning naming the rule, never passed silently.
+ * on this document is reported as a warning naming the rule, never passed silently. Only the patterns
+ * some node of the document could match are compiled (through `compile`) and run, on one parse of it.
  */
-export async function runSchematron(compiled: CompiledSchematron, docText: string, file: string, saxon?: SaxonJsApi, parsed?: XmlDocument): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = compiled.skipped.map((s) =>
-    diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` }),
-  );
-  if (!compiled.sef) return out;
+export async function runSchematron(
+  compiled: CompiledSchematron,
+  docText: string,
+  file: string,
+  saxon?: SaxonJsApi | (() => Promise<SaxonJsApi>),
+  parsed?: XmlDocument,
+  compile: PatternCompiler = compileInMemory,
+): Promise<Diagnostic[]> {
+  const skippedDiag = (s: SkippedRule) =>
+    diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` });
+  const out: Diagnostic[] = compiled.skipped.map(skippedDiag);
   const doc = parsed ?? parseXml(docText);
-  const { cand, count } = candidates(compiled.dispatch, doc);
-  // No element any rule could match, and no rule that must see every node: nothing can fire, so SaxonJS
-  // is not even loaded (exact: the offer is a superset of what each rule matches).
-  if (!compiled.walksAll && Object.keys(cand).length === 0) return out;
-  const sx = saxon ?? (await loadSaxon());
-  const text = await sx.run(compiled.sef, docText, { [CAND]: cand, [`Q{${INTERNAL_NS}}count`]: count });
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const [key, path, message] = line.split('\t') as [string, string, string | undefined];
-    const isError = key.startsWith('E');
-    const check = compiled.checks[Number(isError ? key.slice(1) : key)];
-    if (!check) continue;
-    const pos = locate(doc, path);
-    out.push(
-      isError
-        ? diagnostic({ file, line: pos?.line ?? null, column: pos?.column ?? null, severity: 'warning', source: 'schematron', code: 'schematron.rule-error', rule: check.ruleId, message: `Schematron rule ${check.ruleId} could not be evaluated here (${message ?? ''}); check this node by hand against: ${check.test}` })
-        : diagnostic({ file, line: pos?.line ?? null, column: pos?.column ?? null, severity: check.severity, source: 'schematron', code: check.kind === 'assert' ? 'schematron.assert' : 'schematron.report', rule: check.ruleId, message: message ?? '' }),
-    );
+  const { cand, count } = candidates(
+    compiled.patterns.flatMap((p) => (p.dispatch ? [p.dispatch] : [])),
+    doc,
+  );
+  // A pattern none of whose contexts can match an element of the document cannot fire (exact: the offer
+  // is a superset of what each rule matches), so it is neither compiled nor run; with none left, SaxonJS
+  // is not even loaded.
+  const needed = compiled.patterns.filter((p) => !p.dispatch || cand[p.key] || cand[`a${p.key.slice(1)}`]);
+  if (!needed.length) return out;
+  const sx = typeof saxon === 'function' ? await saxon() : (saxon ?? (await loadSaxon()));
+  const sefs = await Promise.all(needed.map((p) => compile(p, sx)));
+  const source = await sx.parse(docText);
+  // SaxonJS sees other elements than teikit's parse when a DTD declares entities: then every element is offered.
+  const same = source.elements.length === count;
+  const pick = (key: string) => (same ? (cand[key] ?? []).map((i) => source.elements[i - 1]) : source.elements);
+  for (const [k, p] of needed.entries()) {
+    const r = sefs[k]!;
+    if ('error' in r) {
+      for (const rule of p.rules) out.push(skippedDiag({ ...rule, reason: `SaxonJS cannot compile it: ${r.error}` }));
+      continue;
+    }
+    const params = p.dispatch ? { [`Q{${INTERNAL_NS}}nodes`]: pick(p.key), [`Q{${INTERNAL_NS}}attrs`]: p.dispatch.attrAnyParent || p.dispatch.attrParents.length ? pick(`a${p.key.slice(1)}`) : [] } : {};
+    const text = await sx.run(r.sef, source, params);
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const [key, path, message] = line.split('\t') as [string, string, string | undefined];
+      const isError = key.startsWith('E');
+      const check = p.checks[Number(isError ? key.slice(1) : key)];
+      if (!check) continue;
+      const pos = locate(doc, path);
+      out.push(
+        isError
+          ? diagnostic({ file, line: pos?.line ?? null, column: pos?.column ?? null, severity: 'warning', source: 'schematron', code: 'schematron.rule-error', rule: check.ruleId, message: `Schematron rule ${check.ruleId} could not be evaluated here (${message ?? ''}); check this node by hand against: ${check.test}` })
+          : diagnostic({ file, line: pos?.line ?? null, column: pos?.column ?? null, severity: check.severity, source: 'schematron', code: check.kind === 'assert' ? 'schematron.assert' : 'schematron.report', rule: check.ruleId, message: message ?? '' }),
+      );
+    }
   }
   return out;
 }
-

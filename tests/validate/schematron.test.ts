@@ -54,7 +54,7 @@ describe('ISO Schematron semantics', () => {
   });
 
   it('first matching rule per pattern, lets at every level, messages expanded, roles, lines; unrunnable rules reported', async () => {
-    const compiled = await compileSchematron(SCH, () => loadSaxon());
+    const compiled = await compileSchematron(SCH);
     const ds = await runSchematron(compiled, DOC, 'doc.xml');
     const brief = ds.map((d) => `${d.line ?? '-'}:${d.column ?? '-'} ${d.severity} ${d.code} [${d.rule}] ${d.message.replace(/\(.*\)/, '(…)')}`).sort();
     expect(brief).toEqual([
