@@ -3,7 +3,7 @@ import { ToolError } from './errors.js';
 import type { Io } from './io.js';
 import { defaultJobs } from './parallel/pool.js';
 import type { Summary } from './util/progress.js';
-import { report, type OutputFormat } from './report.js';
+import { exitCodeOf, report, type OutputFormat } from './report.js';
 import { DEFAULT_MAX_SIZE_MB } from './validate/input.js';
 
 const VERSION = '0.1.0';
@@ -81,7 +81,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const result = await runDocuments(io, { command: 'validate', paths, options, jobs: opts.jobs, quiet: opts.quiet });
     report(io, opts.format, result.documents, { summary: result.summary });
     await printSummary(io, opts, result.summary);
-    exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
+    exitCode = exitCodeOf(result.documents);
   });
 
   addValidationOptions(
@@ -100,7 +100,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         for (const b of result.built) io.stderr.write(`teikit: built ${b.file} -> ${b.outputs.join(', ')}\n`);
         for (const s of result.skipped) io.stderr.write(`teikit: not built: ${s.file}: ${s.reason}\n`);
       }
-      exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
+      exitCode = exitCodeOf(result.documents);
     });
 
   addValidationOptions(
@@ -148,7 +148,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const result = await review({ paths, out: opts.out, strict: opts.strict, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
       report(io, opts.format, result.documents, { reports: result.written });
       if (opts.format === 'text') for (const w of result.written) io.stderr.write(`teikit: wrote ${w}\n`);
-      exitCode = result.documents.some((d) => !d.valid) ? 1 : 0;
+      exitCode = exitCodeOf(result.documents);
     });
 
   try {

@@ -24,6 +24,24 @@ export function diagnostic(d: Omit<Diagnostic, 'rule' | 'line' | 'column'> & Par
   return { line: null, column: null, rule: null, ...d };
 }
 
+/**
+ * Diagnostic codes that mean teikit could not do its job for that document (a schema it declares cannot be
+ * found): reported on the document so the rest of the run goes on, but the run still exits 2.
+ */
+export const SCHEMA_UNAVAILABLE = 'schema.unavailable';
+const TOOL_FAILURES = new Set([SCHEMA_UNAVAILABLE]);
+
+export function isToolFailure(d: Diagnostic): boolean {
+  return TOOL_FAILURES.has(d.code);
+}
+
+/** 1-based line and column of a UTF-16 offset in `text`. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return { line, column: offset - text.lastIndexOf('\n', offset - 1) };
+}
+
 const severityOrder: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Document order, then severity: the order an encoder fixes things in. */

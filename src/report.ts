@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostic.js';
+import { isToolFailure, type Diagnostic } from './diagnostic.js';
 import type { Io } from './io.js';
 
 /** What every checking command reports for one document. */
@@ -11,6 +11,12 @@ export interface DocumentReport {
 }
 
 export type OutputFormat = 'text' | 'json';
+
+/** 0 every document clean, 1 some document has errors, 2 teikit could not do its job for some document. */
+export function exitCodeOf(documents: readonly DocumentReport[]): number {
+  if (documents.some((d) => d.diagnostics.some(isToolFailure))) return 2;
+  return documents.some((d) => !d.valid) ? 1 : 0;
+}
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.file, d.line, d.line !== null ? d.column : null].filter((x) => x !== null).join(':');

@@ -1,3 +1,4 @@
+import { lineColumnAt } from '../diagnostic.js';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
@@ -43,11 +44,6 @@ function lineCount(s: string): number {
   return n;
 }
 
-function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const nl = before.lastIndexOf('\n');
-  return { line: lineCount(before) + 1, column: offset - nl };
-}
 
 interface Tag {
   kind: 'start' | 'end' | 'other';
@@ -170,7 +166,8 @@ async function expand(
   for (let r = it.next(); !r.done; r = it.next()) {
     const tag = r.value;
     if (tag.kind === 'end') {
-      open.pop();
+      // `build --force` expands documents that are not well-formed too: a stray end tag must not empty the stack.
+      if (open.length > 1) open.pop();
       continue;
     }
     if (tag.kind !== 'start') continue;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { compareDiagnostics, diagnostic, hasErrors, type Diagnostic } from '../../diagnostic.js';
+import { compareDiagnostics, diagnostic, hasErrors, lineColumnAt, SCHEMA_UNAVAILABLE, type Diagnostic } from '../../diagnostic.js';
+import { ToolError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import type { DocumentReport } from '../../report.js';
 import { collectDocuments } from '../../util/files.js';
@@ -64,7 +65,18 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
     });
     report.diagnostics.push(...expanded.diagnostics);
     if (hasErrors(expanded.diagnostics)) continue;
-    const schema = forced ?? (await resolver.resolve(declaredRelaxNg(decoded.text) ?? TEI_ALL_URL, doc.absPath));
+    const declared = declaredRelaxNg(decoded.text);
+    let schema: ResolvedSchema;
+    try {
+      schema = forced ?? (await resolver.resolve(declared ?? TEI_ALL_URL, doc.absPath));
+    } catch (err) {
+      // A schema only this document declares and teikit cannot find stops this document, not the run;
+      // the code marks it as "could not do its job" so the exit code is still 2.
+      if (!(err instanceof ToolError) || forced || !declared) throw err;
+      const at = lineColumnAt(decoded.text, Math.max(0, decoded.text.indexOf('<?xml-model')));
+      report.diagnostics.push(diagnostic({ file: doc.file, ...at, severity: 'error', source: 'io', code: SCHEMA_UNAVAILABLE, message: `${err.message}; ${err.hint ?? 'check the href of <?xml-model?>'}` }));
+      continue;
+    }
     report.schema = { path: schema.path, sha256: schema.sha256 };
     let group = bySchema.get(schema.path);
     if (!group) bySchema.set(schema.path, (group = { schema, items: [] }));

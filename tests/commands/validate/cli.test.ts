@@ -8,6 +8,12 @@ let dir: string;
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'teikit-cli-'));
   await fs.writeFile(path.join(dir, 'broken.xml'), '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader></TEI>\n');
+  await fs.mkdir(path.join(dir, 'mixed'));
+  await fs.writeFile(
+    path.join(dir, 'mixed', 'a-unknown-schema.xml'),
+    '<?xml version="1.0"?>\n<?xml-model href="https://example.org/nowhere.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"/>\n',
+  );
+  await fs.writeFile(path.join(dir, 'mixed', 'b-broken.xml'), '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader></TEI>\n');
 });
 
 /** CLI behaviour as a table: arguments, exit code, and what must appear on stderr. */
@@ -26,6 +32,15 @@ describe('teikit validate (CLI table)', () => {
       expect(r.code).toBe(c.code);
     });
   }
+
+  it('a schema one document declares and teikit cannot find: that document is reported, the others checked, exit 2', async () => {
+    const r = await runCli(['validate', '--format', 'json', path.join(dir, 'mixed')]);
+    expect(r.code).toBe(2);
+    const docs = JSON.parse(r.stdout).documents;
+    expect(docs[0].diagnostics).toMatchObject([{ line: 2, column: 1, severity: 'error', code: 'schema.unavailable' }]);
+    expect(docs[0].diagnostics[0].message).toMatch(/https:\/\/example\.org\/nowhere\.rng is not available offline/);
+    expect(docs[1].diagnostics[0]).toMatchObject({ line: 2, column: 14, source: 'xml' });
+  });
 
   it('--format json prints one JSON document on stdout and nothing else', async () => {
     const r = await runCli(['validate', '--format', 'json', path.join(dir, 'broken.xml')]);
