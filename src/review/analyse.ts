@@ -461,7 +461,7 @@ export function analyse(file: string, text: string): Analysis {
       ? c.inside.refs.length
         ? `; it is inside <${c.inside.element} ref="${c.inside.refs.map((r) => '#' + r).join(' ')}">: tag it there as a nested name`
         : `; it is tagged <${c.inside.element}> without @ref: add ref="#${c.entities[0]}"`
-      : `: tag it, e.g. <${elementFor(entities.get(c.entities[0]!)!.kind)} ref="#${c.entities[0]}">`;
+      : `: tag it, e.g. <${c.description ? `rs type="${entities.get(c.entities[0]!)!.kind}"` : elementFor(entities.get(c.entities[0]!)!.kind)} ref="#${c.entities[0]}">`;
     if (c.description) {
       add('untagged', 'info', 'review.untagged-description', `"${c.surface}" is a description used elsewhere for ${describe(c.entities)} but is not linked here; link it if it means the same${how}`, c, `c-${c.index}`);
     } else {
