@@ -4,7 +4,7 @@ import { parseXml, type XmlDocument } from '../util/xml-positions.js';
 import { cacheRoot, FileCache } from './cache.js';
 import { checkPointers, pointerAttributesFromRng, type PointerAttributes } from './pointers.js';
 import { readXmlModels, SCHEMATRON_NS, sha256, type ResolvedSchema, type SchemaResolver } from './schema.js';
-import { compilePattern, compileSchematron, runSchematron, SCHEMATRON_FORMAT, type CompiledPattern, type CompiledSchematron, type PatternSef } from './schematron.js';
+import { compilePattern, compileSchematron, runSchematron, SCHEMATRON_FORMAT, type CompiledPattern, type CompiledSchematron, type PatternCompiler, type PatternSef } from './schematron.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
 
 /**
@@ -30,8 +30,10 @@ export interface RuleCheckInput {
 }
 
 const compiledInProcess = new Map<string, Promise<string>>();
-/** Compiled patterns as JSON text, by pattern id: each run parses its own copy (running changes a SEF). */
-const patternsInProcess = new Map<string, Promise<string>>();
+/** Compiled patterns by pattern id, with their JSON text taken before any run (running changes a SEF). */
+const patternsInProcess = new Map<string, Promise<{ sef: PatternSef | null; text: string; stored: Set<string> }>>();
+/** A schema's full compileSchematron result, for patterns to compile, by schema SHA-256. */
+const stylesheetsInProcess = new Map<string, Promise<CompiledSchematron>>();
 
 export class RuleChecker {
   private readonly derived = new Map<string, Promise<Derived>>();
@@ -67,8 +69,10 @@ export class RuleChecker {
         if (!json) {
           json = (async () => {
             const schematron = await compileSchematron(schema.text);
-            // Serialized before any run: running adds parent pointers to the SEF.
-            return JSON.stringify({ schematron, pointers: withPointers ? pointerAttributesFromRng(schema.text) : null } satisfies Derived);
+            stylesheetsInProcess.set(schema.sha256, Promise.resolve(schematron));
+            // The stylesheets are left out: only a pattern not compiled yet needs its own (see compilePattern).
+            const slim = { ...schematron, patterns: schematron.patterns.map((p) => ({ ...p, xslt: null })) };
+            return JSON.stringify({ schematron: slim, pointers: withPointers ? pointerAttributesFromRng(schema.text) : null } satisfies Derived);
           })();
           compiledInProcess.set(key, json);
           json.catch(() => compiledInProcess.delete(key));
@@ -82,36 +86,53 @@ export class RuleChecker {
     return p;
   }
 
+  /** What runSchematron compiles a schema's patterns with: the cache below, shared by every process. */
+  patternCompiler(schema: { text: string; sha256: string; label: string }): PatternCompiler {
+    return (p, sx) => this.compilePattern(p, sx, schema);
+  }
+
   /**
-   * A pattern's SEF from the cache, else compiled (about a second for a large pattern, once per machine)
-   * and cached; a pattern SaxonJS rejects is cached as such too.
+   * A pattern's SEF from the cache, else compiled (a fraction of a second, once per machine) and cached;
+   * a pattern SaxonJS rejects is cached as such too.
    */
-  private async compilePattern(pattern: CompiledPattern, saxon: SaxonJsApi, label: string): Promise<PatternSef> {
+  private async compilePattern(pattern: CompiledPattern, saxon: SaxonJsApi, schema: { text: string; sha256: string; label: string }): Promise<PatternSef> {
     const key = `sef-${pattern.id}`;
-    let json = patternsInProcess.get(key);
-    if (!json) {
-      json = (async () => {
-        const cache = new FileCache(this.io, 'schematron');
+    const cache = new FileCache(this.io, 'schematron');
+    let entry = patternsInProcess.get(key);
+    if (!entry) {
+      entry = (async () => {
         const hit = await cache.get(key, '.json');
         if (hit !== null) {
           try {
-            JSON.parse(hit);
-            return hit;
+            return { sef: JSON.parse(hit) as PatternSef, text: hit, stored: new Set([cache.pathOf(key, '.json')]) };
           } catch {
             // A damaged entry is recomputed below.
           }
         }
         // Slow, once per machine: say so where someone is waiting for it.
-        if (this.io.stderr.isTTY) this.io.stderr.write(`teikit: compiling a Schematron pattern of ${label} once (cached in ${cacheRoot(this.io)})\n`);
+        if (this.io.stderr.isTTY) this.io.stderr.write(`teikit: compiling a Schematron pattern of ${schema.label} once (cached in ${cacheRoot(this.io)})\n`);
+        let full = pattern;
+        if (full.xslt === null) {
+          // The cached index has no stylesheets: generate them again (a fraction of the compile's cost), once per schema.
+          let all = stylesheetsInProcess.get(schema.sha256);
+          if (!all) stylesheetsInProcess.set(schema.sha256, (all = compileSchematron(schema.text)));
+          full = (await all).patterns.find((p) => p.id === pattern.id) ?? pattern;
+        }
         // Serialized before any run: running adds parent pointers to the SEF.
-        const text = JSON.stringify(await compilePattern(pattern, saxon));
-        await cache.set(key, '.json', text);
-        return text;
+        return { sef: null, text: JSON.stringify(await compilePattern(full, saxon)), stored: new Set<string>() };
       })();
-      patternsInProcess.set(key, json);
-      json.catch(() => patternsInProcess.delete(key));
+      patternsInProcess.set(key, entry);
+      entry.catch(() => patternsInProcess.delete(key));
     }
-    return JSON.parse(await json) as PatternSef;
+    const e = await entry;
+    // Compiled once per process, stored in every cache folder it is used with.
+    const file = cache.pathOf(key, '.json');
+    if (!e.stored.has(file)) {
+      e.stored.add(file);
+      await cache.set(key, '.json', e.text);
+    }
+    // One object for every run in the process: SaxonJS prepares it in place once.
+    return (e.sef ??= JSON.parse(e.text) as PatternSef);
   }
 
   /** Schematron of each document's schema and of its `<?xml-model?>` .sch files, then pointers across all documents. */
@@ -150,7 +171,7 @@ export class RuleChecker {
         if (src.rng && derived.pointers) pointerAttrs[i] = derived.pointers;
         const sch = derived.schematron;
         try {
-          out[i]!.push(...(await runSchematron(sch, it.text, it.file, () => this.loadSaxon(), doc, (p, sx) => this.compilePattern(p, sx, src.label))));
+          out[i]!.push(...(await runSchematron(sch, it.text, it.file, () => this.loadSaxon(), doc, this.patternCompiler(src))));
         } catch (err) {
           // SaxonJS's parser rejects some documents the earlier checks let through (issue 8's fuzzing found a
           // misplaced <?xml?>): a problem in the document, reported as such rather than as an internal error.

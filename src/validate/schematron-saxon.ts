@@ -213,8 +213,12 @@ function makeApi(saxon: SaxonModule): SaxonJsApi {
         ready['PRIMED'] = true;
         prepared.add(ready);
       }
-      const source = typeof doc === 'string' ? { sourceText: doc } : { sourceNode: doc.node };
-      const r = await saxon.transform({ stylesheetInternal: ready, ...source, destination: 'serialized', stylesheetParams: params }, 'async');
+      const options: Record<string, unknown> = { stylesheetInternal: ready, destination: 'serialized', stylesheetParams: params };
+      if (typeof doc === 'string') options['sourceText'] = doc;
+      // Not enumerable: SaxonJS builds a log line from its options' enumerable values, before knowing
+      // whether it logs, and a node's toString serializes the whole document (tens of ms per run).
+      else Object.defineProperty(options, 'sourceNode', { value: doc.node, enumerable: false });
+      const r = await saxon.transform(options, 'async');
       return r.principalResult ?? '';
     },
   };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runSchematron, type CompiledSchematron } from '../../src/validate/schematron.js';
+import { runSchematron, type CompiledSchematron, type PatternCompiler } from '../../src/validate/schematron.js';
 import { loadSaxon } from '../../src/validate/schematron-saxon.js';
 import { repoRoot } from '../helpers/io.js';
 import { teiAll } from './schematron-helpers.js';
@@ -16,11 +16,12 @@ const dir = path.join(repoRoot, 'tests/fixtures/schematron');
 const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 let compiled: CompiledSchematron;
+let compile: PatternCompiler;
 const fired = new Set<string>();
 const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.xml')).sort();
 
 beforeAll(async () => {
-  compiled = (await teiAll()).schematron;
+  ({ schematron: compiled, compile } = await teiAll());
 });
 
 describe('TEI Schematron rules, one fixture per pattern', () => {
@@ -28,7 +29,7 @@ describe('TEI Schematron rules, one fixture per pattern', () => {
     const text = await fs.readFile(path.join(dir, file), 'utf8');
     const expected = [...text.matchAll(/<\?teikit-expect severity="(\w+)" message="([^"]*)"\?>/g)].map((m) => `${m[1]}: ${decode(m[2]!)}`);
     expect(expected.length).toBeGreaterThan(0);
-    const diags = await runSchematron(compiled, text, file, await loadSaxon());
+    const diags = await runSchematron(compiled, text, file, await loadSaxon(), undefined, compile);
     for (const d of diags) fired.add(d.rule ?? '');
     expect(diags.map((d) => `${d.severity}: ${d.message}`).sort()).toEqual(expected.sort());
     // The pattern the fixture is named after is among those that fired, and every diagnostic has a line.

@@ -1,6 +1,12 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SchemaResolver, sha256 } from '../../src/validate/schema.js';
 import { compileSchematron, extractSchematron, runSchematron, severityOfRole } from '../../src/validate/schematron.js';
+import { RuleChecker } from '../../src/validate/schematron-run.js';
 import { loadSaxon } from '../../src/validate/schematron-saxon.js';
+import { testIo } from '../helpers/io.js';
 
 /** A standalone ISO Schematron schema exercising the semantics teikit must share with the skeleton. */
 const SCH = `<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">
@@ -65,6 +71,31 @@ describe('ISO Schematron semantics', () => {
       '5:3 warning schematron.rule-error [errors] Schematron rule errors could not be evaluated here (…) gt 0',
       '-:- info schematron.rule-skipped [cannot-compile] Schematron rule cannot-compile (…)',
     ].sort());
+  });
+
+  it('compiles only the patterns a document needs, caches each (a rejected one too) and gives the same results from the cache', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'teikit-sch-'));
+    try {
+      const schema = { text: SCH, sha256: sha256(SCH), label: 'test.sch' };
+      const run = async (doc: string) => {
+        // A fresh checker each time, as a new process would be: only the disk cache is shared.
+        const io = testIo(undefined, { TEIKIT_CACHE_DIR: dir });
+        const checker = new RuleChecker(io, new SchemaResolver(io));
+        const compiled = (await checker.derive(schema, false)).schematron;
+        expect(compiled.patterns.every((p) => p.xslt === null)).toBe(true);
+        return (await runSchematron(compiled, doc, 'doc.xml', await loadSaxon(), undefined, checker.patternCompiler(schema))).map((d) => `${d.line}:${d.code}:${d.rule}`).sort();
+      };
+      const sefs = async () => (await fs.readdir(path.join(dir, 'schematron'))).filter((f) => f.startsWith('sef-')).length;
+      // Only t:num: the "errors" pattern alone is compiled.
+      expect(await run('<list xmlns="urn:t"><num>seven</num></list>')).toEqual(['1:schematron.rule-error:errors']);
+      expect(await sefs()).toBe(1);
+      const all = await run(DOC);
+      expect(await sefs()).toBe(4);
+      expect(all).toEqual(['2:schematron.report:special', '4:schematron.assert:first-rule-wins/rule-2', '4:schematron.assert:second', '5:schematron.rule-error:errors', 'null:schematron.rule-skipped:cannot-compile'].sort());
+      expect(await run(DOC)).toEqual(all);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
