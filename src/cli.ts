@@ -84,22 +84,29 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     exitCode = exitCodeOf(result.documents);
   });
 
-  addValidationOptions(
+  addScaleOptions(addValidationOptions(
     program
       .command('build')
       .description('validate documents, then write their reading and data editions: NAME.html, .txt, .entities.csv, .mentions.csv, .reactions.csv, .dc.xml')
       .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
-  )
+  ))
     .option('--out <dir>', 'folder for the outputs (created when missing)', 'output')
-    .option('--force', 'build documents that fail validation too (still reported; the exit code stays 1)')
-    .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; force?: boolean }) => {
+    .option('--force', 'build documents that fail validation too (still reported; the exit code stays 1); implies --rebuild')
+    .option('--rebuild', 'build every document, also those whose outputs are up to date')
+    .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; force?: boolean; rebuild?: boolean; jobs: number; quiet?: boolean }) => {
       const { build } = await import('./commands/build/index.js');
-      const result = await build({ paths, out: opts.out, force: opts.force, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
-      report(io, opts.format, result.documents, { built: result.built, skipped: result.skipped });
+      const result = await build(
+        { paths, out: opts.out, force: opts.force, rebuild: opts.rebuild, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize, jobs: opts.jobs, quiet: opts.quiet },
+        io,
+      );
+      report(io, opts.format, result.documents, { built: result.built, skipped: result.skipped, upToDate: result.upToDate, summary: result.summary });
       if (opts.format === 'text') {
-        for (const b of result.built) io.stderr.write(`teikit: built ${b.file} -> ${b.outputs.join(', ')}\n`);
+        if (!opts.quiet) for (const b of result.built) io.stderr.write(`teikit: built ${b.file} -> ${b.outputs.join(', ')}\n`);
         for (const s of result.skipped) io.stderr.write(`teikit: not built: ${s.file}: ${s.reason}\n`);
+        const n = result.upToDate.length;
+        if (n && !opts.quiet) io.stderr.write(`teikit: ${n === 1 ? result.upToDate[0] : `${n} documents`} up to date (unchanged since built; --rebuild builds anyway)\n`);
       }
+      await printSummary(io, opts, result.summary);
       exitCode = exitCodeOf(result.documents);
     });
 

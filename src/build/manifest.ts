@@ -110,8 +110,13 @@ export class BuildManifest {
    * validation report, so a later run that skips the document can still say what was wrong with it.
    */
   record(absSource: string, fp: Fingerprint, outputs: ReadonlyArray<{ path: string; data: string | Uint8Array }>, report?: RecordedReport): void {
+    this.recordHashes(absSource, fp, outputs.map((o) => ({ path: o.path, sha256: sha256(o.data) })), report);
+  }
+
+  /** As `record`, with the outputs' hashes already computed (a worker thread sends hashes, not the files). */
+  recordHashes(absSource: string, fp: Fingerprint, outputs: ReadonlyArray<{ path: string; sha256: string }>, report?: RecordedReport): void {
     const hashes: Record<string, string> = {};
-    for (const o of outputs) hashes[path.relative(this.outDir, path.resolve(this.outDir, o.path)).split(path.sep).join('/')] = sha256(o.data);
+    for (const o of outputs) hashes[path.relative(this.outDir, path.resolve(this.outDir, o.path)).split(path.sep).join('/')] = o.sha256;
     this.documents.set(this.keyFor(absSource), { ...fp, outputs: hashes, ...(report ? { report } : {}) });
   }
 
@@ -120,9 +125,9 @@ export class BuildManifest {
     return this.documents.get(this.keyFor(absSource))?.report ?? null;
   }
 
-  /** A document that failed or was not built must be rebuilt next time. */
-  forget(absSource: string): void {
-    this.documents.delete(this.keyFor(absSource));
+  /** A document that failed or was not built must be rebuilt next time. True if it was recorded. */
+  forget(absSource: string): boolean {
+    return this.documents.delete(this.keyFor(absSource));
   }
 
   /** Written atomically: an interrupted build leaves the previous manifest, so nothing is wrongly skipped. */

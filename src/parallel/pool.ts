@@ -13,6 +13,10 @@ interface Request<T> {
   id: number;
   task: T;
 }
+/** Tells a worker to abort what it is doing (its Io's signal), so it unwinds cleanly instead of being killed. */
+interface AbortMessage {
+  abort: true;
+}
 type Reply<R> = { id: number; ok: true; result: R } | { id: number; ok: false; name: string; message: string; hint?: string; stack?: string };
 
 /**
@@ -32,7 +36,7 @@ export function canStartWorker(url: URL): boolean {
 export class WorkerPool<T, R> {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly waiting: Array<(w: Worker) => void> = [];
+  private readonly waiting: Array<(w: Worker | null) => void> = [];
   private readonly pending = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void; worker: Worker }>();
   private nextId = 0;
   private closed = false;
@@ -56,12 +60,21 @@ export class WorkerPool<T, R> {
 
   async run(task: T): Promise<R> {
     if (this.closed) throw new Error('worker pool is closed');
-    const worker = this.idle.pop() ?? (await new Promise<Worker>((resolve) => this.waiting.push(resolve)));
+    const worker = this.idle.pop() ?? (await new Promise<Worker | null>((resolve) => this.waiting.push(resolve)));
+    if (!worker || this.closed) throw new Error('worker pool is closed');
     const id = this.nextId++;
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker });
       worker.postMessage({ id, task } satisfies Request<T>);
     });
+  }
+
+  /**
+   * Aborts the tasks running in every worker through their Io's signal: a build then finishes or undoes
+   * the document it is writing (writeFilesAtomic), which terminating the thread mid-rename would not.
+   */
+  abort(): void {
+    for (const w of this.workers) w.postMessage({ abort: true } satisfies AbortMessage);
   }
 
   private release(w: Worker): void {
@@ -94,8 +107,16 @@ export class WorkerPool<T, R> {
     }
   }
 
+  /** Ends every worker; tasks still running or waiting for a worker are rejected, so no caller waits forever. */
   async close(): Promise<void> {
     this.closed = true;
+    const closed = new Error('worker pool is closed');
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(closed);
+    }
+    // A caller waiting for an idle worker gets a terminated one, whose postMessage is ignored: reject it instead.
+    this.waiting.splice(0).forEach((resolve) => resolve(null));
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
@@ -104,11 +125,17 @@ export class WorkerPool<T, R> {
  * The worker side: answers each task with `handler`. Errors travel back as messages so the main thread
  * can report them like any other failure.
  */
-export function serveTasks<T, R>(handler: (task: T) => Promise<R>, port: MessagePort | null = parentPort): void {
+export function serveTasks<T, R>(handler: (task: T, signal: AbortSignal) => Promise<R>, port: MessagePort | null = parentPort): void {
   if (!port) throw new Error('serveTasks must run in a worker thread');
-  port.on('message', async ({ id, task }: Request<T>) => {
+  const controller = new AbortController();
+  port.on('message', async (message: Request<T> | AbortMessage) => {
+    if ('abort' in message) {
+      controller.abort(new Error('aborted by the main thread'));
+      return;
+    }
+    const { id, task } = message;
     try {
-      port.postMessage({ id, ok: true, result: await handler(task) } satisfies Reply<R>);
+      port.postMessage({ id, ok: true, result: await handler(task, controller.signal) } satisfies Reply<R>);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       const hint = e instanceof ToolError ? e.hint : undefined;
@@ -140,17 +167,21 @@ export async function forEachChunk<T, R>(
     inFlight.add(p);
   };
   let chunk: T[] = [];
-  for await (const item of items) {
-    options.signal?.throwIfAborted();
-    chunk.push(item);
-    if (chunk.length >= options.chunkSize) {
-      launch(chunk);
-      chunk = [];
-      while (inFlight.size >= options.concurrency && failure === null) await Promise.race(inFlight);
+  try {
+    for await (const item of items) {
+      options.signal?.throwIfAborted();
+      chunk.push(item);
+      if (chunk.length >= options.chunkSize) {
+        launch(chunk);
+        chunk = [];
+        while (inFlight.size >= options.concurrency && failure === null) await Promise.race(inFlight);
+      }
+      if (failure !== null) break;
     }
-    if (failure !== null) break;
+    if (chunk.length && failure === null) launch(chunk);
+  } finally {
+    // Also on abort: chunks already started end (or unwind) before the caller closes their workers.
+    await Promise.all(inFlight);
   }
-  if (chunk.length && failure === null) launch(chunk);
-  await Promise.all(inFlight);
   if (failure !== null) throw failure;
 }

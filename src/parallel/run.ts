@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import type { Io } from '../io.js';
+import type { BatchOptions, BatchResult } from '../commands/build/documents.js';
 import type { DocumentReport } from '../report.js';
 import { Progress, SummaryCounter, type Summary } from '../util/progress.js';
 import { canStartWorker, forEachChunk, WorkerPool } from './pool.js';
@@ -9,7 +10,7 @@ import { streamDocuments } from './stream.js';
 export type CommandOptions = Record<string, unknown>;
 
 /** The commands that can run over documents in chunks: each takes paths and returns one report per document. */
-export type DocumentCommand = 'validate';
+export type DocumentCommand = 'validate' | 'build';
 
 /** One chunk of work as a worker receives it. */
 export interface DocumentTask {
@@ -23,11 +24,15 @@ export interface DocumentTask {
 
 export interface TaskResult {
   documents: DocumentReport[];
+  /** build only: the documents written and those not built. */
+  built?: BatchResult['built'];
+  skipped?: BatchResult['skipped'];
   /** What the command wrote on stderr (notices such as a schema fetched once), passed on by the main thread. */
   stderr: string;
 }
 
-type CommandFn = (paths: string[], options: CommandOptions, io: Io) => Promise<{ documents: DocumentReport[] }>;
+type ChunkResult = Omit<TaskResult, 'stderr'>;
+type CommandFn = (paths: string[], options: CommandOptions, io: Io) => Promise<ChunkResult>;
 
 // Loaded lazily so a worker only pays for the command it runs.
 const commands: Record<DocumentCommand, () => Promise<CommandFn>> = {
@@ -35,16 +40,21 @@ const commands: Record<DocumentCommand, () => Promise<CommandFn>> = {
     const { validate } = await import('../commands/validate/index.js');
     return (paths, options, io) => validate({ ...options, paths }, io);
   },
+  build: async () => {
+    const { buildBatch } = await import('../commands/build/documents.js');
+    // The options were made by build() as BatchOptions; cloning to a worker keeps their shape.
+    return (paths, options, io) => buildBatch(paths, options as unknown as BatchOptions, io);
+  },
 };
 
 /** Runs one chunk with the given Io: in a worker (with an Io built there) or inline (with the caller's). */
-export async function runChunk(command: DocumentCommand, paths: string[], options: CommandOptions, io: Io): Promise<{ documents: DocumentReport[] }> {
+export async function runChunk(command: DocumentCommand, paths: string[], options: CommandOptions, io: Io): Promise<ChunkResult> {
   const fn = await commands[command]();
   return fn(paths, options, io);
 }
 
 /** The worker's side of a task: an Io over the real filesystem, output captured and sent back. */
-export async function runTask(task: DocumentTask): Promise<TaskResult> {
+export async function runTask(task: DocumentTask, signal?: AbortSignal): Promise<TaskResult> {
   const err: string[] = [];
   const io: Io = {
     stdout: { write: (s) => void err.push(s), isTTY: false },
@@ -52,10 +62,14 @@ export async function runTask(task: DocumentTask): Promise<TaskResult> {
     fs,
     cwd: task.cwd,
     env: task.env,
+    signal,
   };
   const result = await runChunk(task.command, task.paths, task.options, io);
-  return { documents: result.documents, stderr: err.join('') };
+  return { ...result, stderr: err.join('') };
 }
+
+/** How long workers get to unwind after an abort before they are terminated. */
+const ABORT_GRACE_MS = 10_000;
 
 export interface RunDocumentsOptions {
   command: DocumentCommand;
@@ -69,6 +83,8 @@ export interface RunDocumentsOptions {
   chunkSize?: number;
   /** Where the worker script is; the compiled `worker.js` beside this module by default. */
   workerUrl?: URL;
+  /** Called with each chunk's whole result as it arrives (build records its outputs from it). */
+  onChunk?: (result: TaskResult) => void;
 }
 
 export interface RunDocumentsResult {
@@ -101,7 +117,11 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
   const counter = new SummaryCounter(started);
   const reports: Array<{ index: number; report: DocumentReport }> = [];
   const pool = useWorkers ? new WorkerPool<DocumentTask, TaskResult>(workerUrl, jobs) : null;
-  const onAbort = () => void pool?.close();
+  // Workers are asked to stop (a build unwinds the document it is writing); one that does not stop in time is ended.
+  const onAbort = () => {
+    pool?.abort();
+    setTimeout(() => void pool?.close(), ABORT_GRACE_MS).unref();
+  };
   io.signal?.addEventListener('abort', onAbort, { once: true });
 
   let index = 0;
@@ -120,10 +140,11 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
           return pool.run({ command: opts.command, paths, options: opts.options, cwd: io.cwd, env });
         }
         const r = await runChunk(opts.command, paths, opts.options, io);
-        return { documents: r.documents, stderr: '' };
+        return { ...r, stderr: '' };
       },
       (result, chunk) => {
         if (result.stderr) io.stderr.write(result.stderr);
+        opts.onChunk?.(result);
         result.documents.forEach((report, i) => {
           counter.add(report);
           reports.push({ index: chunk[i]!.index, report });
@@ -131,6 +152,10 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
         progress.tick(chunk.length, started);
       },
     );
+  } catch (err) {
+    // A worker's own "aborted" error is the interrupt's echo: report the interrupt itself.
+    io.signal?.throwIfAborted();
+    throw err;
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
     progress.stop();

@@ -1,4 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,7 +19,9 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-const listing = async (d: string) => (await fs.readdir(d, { recursive: true })).sort();
+// The build manifest is checked on its own (below and in tests/commands/build/incremental.test.ts).
+const MANIFEST = '.teikit-manifest.json';
+const listing = async (d: string) => (await fs.readdir(d, { recursive: true })).filter((f) => path.basename(f) !== MANIFEST).sort();
 
 describe('injection through content', () => {
   let out: string;
@@ -105,7 +108,7 @@ describe('output safety with real processes', () => {
     const r = await runChild(['build', '--out', path.join(tmp, 'ref'), ...docs], tmp);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    for (const f of await fs.readdir(path.join(tmp, 'ref'))) reference.set(f, await fs.readFile(path.join(tmp, 'ref', f)));
+    for (const f of await listing(path.join(tmp, 'ref'))) reference.set(f, await fs.readFile(path.join(tmp, 'ref', f)));
     expect(reference.size).toBe(N * SUFFIXES.length);
   }, 300_000);
 
@@ -139,6 +142,13 @@ describe('output safety with real processes', () => {
         if (states[0] === 'new') replaced++;
       }
       expect(replaced).toBeLessThan(N);
+      // The manifest, if the run got to write one, claims only outputs that are on disk as it recorded them.
+      const manifest = await fs.readFile(path.join(out, MANIFEST), 'utf8').then((t) => JSON.parse(t) as { documents: Record<string, { outputs: Record<string, string> }> }, () => null);
+      for (const entry of Object.values(manifest?.documents ?? {})) {
+        for (const [f, hash] of Object.entries(entry.outputs)) {
+          expect(createHash('sha256').update(await fs.readFile(path.join(out, f))).digest('hex'), `${f} is not what the manifest says was written`).toBe(hash);
+        }
+      }
     });
   }
 

@@ -1,29 +1,36 @@
 import * as path from 'node:path';
-import { diagnostic, hasErrors } from '../../diagnostic.js';
+import type { Diagnostic } from '../../diagnostic.js';
 import { ToolError } from '../../errors.js';
 import type { Io } from '../../io.js';
 import type { DocumentReport } from '../../report.js';
-import { SaxonEngine, TransformError, OUTPUT_SUFFIXES, type Outputs } from '../../transform/saxon.js';
-import { readCompiledStylesheets } from '../../transform/stylesheets.js';
-import { outputPath, writeFilesAtomic } from '../../util/atomic.js';
+import { Fingerprinter } from '../../build/fingerprint.js';
+import { BuildManifest, type Fingerprint, type RecordedReport } from '../../build/manifest.js';
 import { collectDocuments, type DocumentPath } from '../../util/files.js';
-import { confinedReader, loadDocument } from '../../validate/input.js';
-import { expandXIncludes } from '../../validate/xinclude.js';
-import { validate } from '../validate/index.js';
+import { SummaryCounter, type Summary } from '../../util/progress.js';
+import type { BatchOptions, BatchResult, TransformEngine } from './documents.js';
+import { stemOf } from './documents.js';
+
+export type { TransformEngine } from './documents.js';
 
 export interface BuildOptions {
   /** Files or folders; folders contribute every *.xml below them. Default: tei/. */
   paths: readonly string[];
   /** Output folder, created when missing. Default: output/. */
   out?: string;
-  /** Build documents that fail validation too (they are still reported, and the exit code still says so). */
+  /** Build documents that fail validation too (they are still reported, and the exit code still says so); rebuilds all. */
   force?: boolean;
+  /** Ignore the manifest: build every document, even those whose outputs are up to date. */
+  rebuild?: boolean;
   schema?: string;
   catalogs?: readonly string[];
   offline?: boolean;
   maxSizeMB?: number;
-  /** Stylesheets engine, for tests that share one across runs; created from xslt/compiled/ otherwise. */
-  engine?: SaxonEngine;
+  /** Worker threads for the documents to build (default 1: in this thread). */
+  jobs?: number;
+  /** No progress bar. */
+  quiet?: boolean;
+  /** Stylesheets engine, for tests that share one across runs or count its calls; runs in this thread. */
+  engine?: TransformEngine;
 }
 
 export interface BuiltDocument {
@@ -33,35 +40,43 @@ export interface BuiltDocument {
 }
 
 export interface BuildResult {
+  /** One report per document, in the order given; up-to-date documents carry the report recorded when they were built. */
   documents: DocumentReport[];
   built: BuiltDocument[];
   /** Documents not built, and why (invalid without --force, or failed in a stylesheet). */
   skipped: Array<{ file: string; reason: string }>;
+  /** Documents not built because their outputs are up to date (same source, schema, stylesheets, options, outputs untouched). */
+  upToDate: string[];
+  summary: Summary;
 }
 
-/** NAME of tei/NAME.xml: the stem every output file of the document shares. */
-function stemOf(doc: DocumentPath): string {
-  return path.basename(doc.absPath).replace(/\.xml$/i, '');
-}
-
-/** The text the stylesheets read: the same defensive loading and XInclude expansion as validation; null if unusable. */
-async function sourceText(io: Io, doc: DocumentPath, maxSizeMB: number | undefined): Promise<string | null> {
-  const loaded = await loadDocument(io, doc, { maxSizeMB });
-  if (loaded.text === null) return null;
-  const expanded = await expandXIncludes(loaded.text, {
-    file: doc.file,
-    absPath: doc.absPath,
-    readFile: confinedReader(io, [io.cwd, path.dirname(doc.absPath)], maxSizeMB),
-    display: (p) => (path.isAbsolute(doc.file) ? p : path.relative(io.cwd, p)),
-  });
-  return hasErrors(expanded.diagnostics) ? null : expanded.text;
+/** How the user sees a path: relative to the working directory when below it, as collectDocuments shows documents. */
+function display(io: Io, absPath: string): string {
+  const rel = path.relative(io.cwd, absPath);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? absPath : rel;
 }
 
 /**
- * collect → validate → for each document to build: transform (pure, strings in and out) → write its six
- * files atomically. A document that fails leaves its previous outputs untouched; the others are still built.
+ * Diagnostics as the manifest keeps them: files relative to the output folder (as its keys are), so the
+ * manifest holds no absolute paths and reads the same from any working directory.
+ */
+function toRecorded(report: DocumentReport, outDir: string, io: Io): RecordedReport {
+  const rel = (file: string) => path.relative(outDir, path.resolve(io.cwd, file)).split(path.sep).join('/');
+  return { valid: report.valid, diagnostics: report.diagnostics.map((d) => ({ ...d, file: rel(d.file) })) };
+}
+
+function fromRecorded(recorded: RecordedReport, outDir: string, io: Io): Diagnostic[] {
+  return recorded.diagnostics.map((d) => ({ ...d, file: display(io, path.resolve(outDir, d.file)) }));
+}
+
+/**
+ * collect → for each document, its fingerprint (hashes only) against the manifest of the output folder →
+ * the documents that changed are validated, transformed and written (src/commands/build/documents.ts), in
+ * worker threads when asked → the manifest records what was written. An unchanged document costs one
+ * hash of it and of its outputs: no SaxonJS, no xmllint.
  */
 export async function build(options: BuildOptions, io: Io): Promise<BuildResult> {
+  const started = Date.now();
   const paths = options.paths.length ? options.paths : ['tei'];
   const outDir = path.resolve(io.cwd, options.out ?? 'output');
   const docs = await collectDocuments(paths, io);
@@ -74,52 +89,72 @@ export async function build(options: BuildOptions, io: Io): Promise<BuildResult>
     byStem.set(stemOf(d), d);
   }
 
-  const { documents } = await validate({ paths, schema: options.schema, catalogs: options.catalogs, offline: options.offline, maxSizeMB: options.maxSizeMB }, io);
-  const result: BuildResult = { documents, built: [], skipped: [] };
-  let engine = options.engine;
+  const fingerprinter = await Fingerprinter.create(io, options);
+  const manifest = await BuildManifest.load(io, outDir);
+  const useManifest = !options.force && !options.rebuild;
 
-  for (const [i, doc] of docs.entries()) {
+  const reports = new Map<string, DocumentReport>();
+  const fingerprints = new Map<string, Fingerprint>();
+  const upToDate: string[] = [];
+  const toBuild: string[] = [];
+  for (const doc of docs) {
     io.signal?.throwIfAborted();
-    const report = documents[i];
-    if (!report || report.file !== doc.file) throw new Error(`validate reported ${report?.file} where ${doc.file} was expected`);
-    if (!report.valid && !options.force) {
-      result.skipped.push({ file: doc.file, reason: 'invalid (fix the errors reported, or build anyway with --force)' });
-      continue;
+    const fp = await fingerprinter.of(doc.absPath);
+    if (fp) fingerprints.set(doc.absPath, fp.fingerprint);
+    const recorded = fp && useManifest ? manifest.recordedReport(doc.absPath) : null;
+    if (fp && recorded && (await manifest.upToDate(io, doc.absPath, fp.fingerprint))) {
+      reports.set(doc.absPath, { file: doc.file, valid: recorded.valid, diagnostics: fromRecorded(recorded, outDir, io), schema: { path: fp.schema.path, sha256: fp.schema.sha256 } });
+      upToDate.push(doc.file);
+    } else {
+      toBuild.push(doc.absPath);
     }
-    const text = await sourceText(io, doc, options.maxSizeMB);
-    if (text === null) {
-      result.skipped.push({ file: doc.file, reason: 'cannot be read as XML' });
-      continue;
-    }
-    engine ??= await SaxonEngine.create(await readCompiledStylesheets(io));
-    let outputs: Outputs;
-    try {
-      outputs = await engine.transform(text);
-    } catch (err) {
-      if (!(err instanceof TransformError)) throw err;
-      report.diagnostics.push(
-        diagnostic({
-          file: doc.file,
-          severity: 'error',
-          source: 'build',
-          code: err.stage === 'parse' ? 'build.unparsable' : 'build.transform-failed',
-          message: `${err.stage === 'parse' ? 'the stylesheets could not read the document' : 'a stylesheet failed on the document'}: ${err.message}; previous outputs were left as they were`,
-        }),
-      );
-      report.valid = false;
-      result.skipped.push({ file: doc.file, reason: 'a stylesheet failed' });
-      continue;
-    }
-    const stem = stemOf(doc);
-    const files = OUTPUT_SUFFIXES.map((suffix) => ({ path: outputPath(outDir, stem + suffix), data: outputs[suffix] }));
-    await writeFilesAtomic(io, files);
-    result.built.push({
-      file: doc.file,
-      outputs: files.map((f) => {
-        const rel = path.relative(io.cwd, f.path);
-        return rel.startsWith('..') || path.isAbsolute(rel) ? f.path : rel;
-      }),
-    });
   }
-  return result;
+
+  const built: BuiltDocument[] = [];
+  const skipped: BuildResult['skipped'] = [];
+  let changed = false;
+  // Each batch is recorded as it arrives, so an interrupted run keeps what it finished; only documents
+  // whose six outputs were all written are recorded.
+  const onBatch = (r: Pick<BatchResult, 'documents'> & Partial<BatchResult>) => {
+    const byAbs = new Map<string, DocumentReport>();
+    for (const b of r.built ?? []) {
+      const report = r.documents.find((d) => d.file === b.file);
+      if (report) byAbs.set(b.absPath, report);
+      built.push({ file: b.file, outputs: b.outputs });
+      const fp = fingerprints.get(b.absPath);
+      if (fp && report) {
+        manifest.recordHashes(b.absPath, fp, b.written, toRecorded(report, outDir, io));
+        changed = true;
+      } else if (manifest.forget(b.absPath)) {
+        changed = true;
+      }
+    }
+    for (const s of r.skipped ?? []) {
+      skipped.push({ file: s.file, reason: s.reason });
+      if (manifest.forget(s.absPath)) changed = true;
+    }
+    for (const d of r.documents) reports.set(path.resolve(io.cwd, d.file), d);
+  };
+
+  const batch: BatchOptions = { outDir, force: options.force, schema: options.schema, catalogs: options.catalogs, offline: options.offline, maxSizeMB: options.maxSizeMB };
+  try {
+    if (toBuild.length && options.engine) {
+      const { buildBatch } = await import('./documents.js');
+      onBatch(await buildBatch(toBuild, batch, io, options.engine));
+    } else if (toBuild.length) {
+      const { runDocuments } = await import('../../parallel/run.js');
+      await runDocuments(io, { command: 'build', paths: toBuild, options: { ...batch }, jobs: options.jobs ?? 1, quiet: options.quiet, onChunk: onBatch });
+    }
+  } finally {
+    if (changed) await manifest.save(io);
+  }
+
+  const documents = docs.map((d) => {
+    const r = reports.get(d.absPath);
+    if (!r) throw new Error(`no report for ${d.file}`);
+    return r;
+  });
+  const counter = new SummaryCounter(started).addAll(documents);
+  if (upToDate.length) counter.skipped(upToDate.length);
+  return { documents, built, skipped, upToDate, summary: counter.summary() };
 }

@@ -17,8 +17,9 @@ beforeAll(async () => {
   await fs.writeFile(path.join(dir, 'broken.xml'), '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader></TEI>\n');
 });
 
+/** The outputs in a folder; the manifest (a dotfile) is checked by tests/commands/build/incremental.test.ts. */
 async function listing(out: string): Promise<string[]> {
-  return (await fs.readdir(path.join(dir, out)).catch(() => [])).sort();
+  return (await fs.readdir(path.join(dir, out)).catch(() => [])).filter((f) => !f.startsWith('.')).sort();
 }
 
 /** CLI behaviour as a table: arguments (run in `dir`), exit code, stderr, and the files the output folder then holds. */
