@@ -81,6 +81,8 @@ export interface RunDocumentsOptions {
   quiet?: boolean;
   /** Documents per chunk; chosen from the number of documents and jobs when not given. */
   chunkSize?: number;
+  /** One chunk per thread actually used (each worker, or the main thread alone): see build's note on SaxonJS. */
+  onePerThread?: boolean;
   /** Where the worker script is; the compiled `worker.js` beside this module by default. */
   workerUrl?: URL;
   /** Called with each chunk's whole result as it arrives (build records its outputs from it). */
@@ -110,7 +112,9 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
   const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
   const useWorkers = jobs > 1 && canStartWorker(workerUrl);
   // Small chunks keep the workers evenly loaded; a cap keeps memory per chunk bounded.
-  const chunkSize = opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil(total / (jobs * 4))));
+  const chunkSize = opts.onePerThread
+    ? Math.max(1, Math.ceil(total / (useWorkers ? jobs : 1)))
+    : (opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil(total / (jobs * 4)))));
 
   const progress = new Progress(io, { label: opts.command, quiet: opts.quiet });
   progress.addTotal(total);

@@ -143,12 +143,20 @@ export async function build(options: BuildOptions, io: Io): Promise<BuildResult>
       onBatch(await buildBatch(toBuild, batch, io, options.engine));
     } else if (toBuild.length) {
       const { runDocuments } = await import('../../parallel/run.js');
-      await runDocuments(io, { command: 'build', paths: toBuild, options: { ...batch }, jobs: options.jobs ?? 1, quiet: options.quiet, onChunk: onBatch });
+      // One batch per thread, so each thread validates before it first transforms: the Schematron checks
+      // load a second SaxonJS (src/validate/schematron-saxon.ts), and whichever copy loads last breaks the
+      // other (both set globalThis.HostPlatform). Smaller batches would validate after a transform.
+      await runDocuments(io, { command: 'build', paths: toBuild, options: { ...batch }, jobs: options.jobs ?? 1, onePerThread: true, quiet: options.quiet, onChunk: onBatch });
     }
   } finally {
     if (changed) await manifest.save(io);
   }
 
+  // Batches arrive in any order from the workers; lists follow the order of the documents.
+  const order = new Map(docs.map((d, i) => [d.file, i]));
+  const byOrder = (a: { file: string }, b: { file: string }) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0);
+  built.sort(byOrder);
+  skipped.sort(byOrder);
   const documents = docs.map((d) => {
     const r = reports.get(d.absPath);
     if (!r) throw new Error(`no report for ${d.file}`);
