@@ -16,7 +16,7 @@ const tree = parseRng(fs.readFileSync(path.join(shared, 'schema/tei_all.rng'), '
 const base = fs.readFileSync(path.join(shared, 'corpus/docs/arthur-schnitzler--schnitzler-tagebuch-data--indices__listplace.xml'), 'utf8');
 const end = base.lastIndexOf('</listPlace>');
 const first = base.indexOf('<place ');
-const relation = '<relation name="near" active="#pmb50" passive="#pmb51"/>\n';
+const relation = '<relation name="near" active="#pmb1000" passive="#pmb1003"/>\n';
 const doubled = (t) => t.slice(0, end) + t.slice(first, end).replace(/xml:id="([^"]+)"/g, 'xml:id="$1_2"') + t.slice(end);
 const variants = {
   'listplace.xml (2,216 places)': base,
