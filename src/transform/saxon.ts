@@ -38,9 +38,12 @@ export class TransformError extends Error {
 type SaxonModule = typeof import('saxon-js').default;
 let saxonPromise: Promise<SaxonModule> | undefined;
 
-/** SaxonJS costs about half a second to import, so it is loaded on first use only (not for `teikit validate`). */
+/**
+ * SaxonJS costs about half a second to import, so it is loaded on first use only; and through the Schematron
+ * loader, so that the process holds one copy (two break each other through globalThis.HostPlatform).
+ */
 function loadSaxon(): Promise<SaxonModule> {
-  saxonPromise ??= import('saxon-js').then((m) => m.default);
+  saxonPromise ??= import('../validate/schematron-saxon.js').then(async (m) => (await m.loadSaxonModule()) as SaxonModule);
   return saxonPromise;
 }
 

@@ -62,10 +62,21 @@ const require = createRequire(import.meta.url);
 
 let loading: Promise<SaxonJsApi> | null = null;
 
+let loadedModule: unknown = null;
+
 /** Loads SaxonJS once per process (later calls share the first load). */
 export function loadSaxon(options: LoadOptions = {}): Promise<SaxonJsApi> {
   loading ??= load(options.cacheDir ?? null);
   return loading;
+}
+
+/**
+ * The raw SaxonJS module of the process's one copy, for the transforms of `build`: two copies in one process
+ * break each other (each sets globalThis.HostPlatform), so Schematron and the stylesheets must share it.
+ */
+export async function loadSaxonModule(options: LoadOptions = {}): Promise<unknown> {
+  await loadSaxon(options);
+  return loadedModule;
 }
 
 async function load(cacheDir: string | null): Promise<SaxonJsApi> {
@@ -86,6 +97,7 @@ async function load(cacheDir: string | null): Promise<SaxonJsApi> {
   const lazyRequire = Object.assign((id: string): unknown => (id === 'axios' ? lazyModule(() => realRequire('axios')) : realRequire(id)), realRequire);
   (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, lazyRequire, mod, file, path.dirname(file));
   const saxon = mod.exports as SaxonModule;
+  loadedModule = saxon;
   const api = makeApi(saxon);
   if (cachePath && (!cachedData || script.cachedDataRejected)) {
     // Written after first use, so the functions compiled lazily on the way are in the cache too.
