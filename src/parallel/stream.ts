@@ -6,7 +6,7 @@ import type { DocumentPath } from '../util/files.js';
 /**
  * The documents named by the user's PATHs, yielded one at a time while the folders are walked, so a folder
  * of 100,000 files costs one directory listing at a time, not a list of the corpus. Same rules as
- * collectDocuments: files as given, folders to every `*.xml` below them, hidden files and folders skipped,
+ * the list collectDocuments returns: files as given, folders to every `*.xml` below them, hidden files and folders skipped,
  * names sorted within each folder so runs are reproducible.
  */
 export async function* streamDocuments(paths: readonly string[], io: Io): AsyncGenerator<DocumentPath> {
