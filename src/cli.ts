@@ -30,6 +30,20 @@ export function addValidationOptions(cmd: Command): Command {
     .addOption(formatOption());
 }
 
+/** What addValidationOptions parses. */
+interface ValidationCliOptions {
+  schema?: string;
+  catalog?: string[];
+  offline?: boolean;
+  maxSize: number;
+  format: OutputFormat;
+}
+
+/** The validation options as every command's options interface names them. */
+function validationOptions(opts: ValidationCliOptions) {
+  return { schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize };
+}
+
 function parseJobs(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of worker threads, e.g. --jobs 4');
@@ -74,8 +88,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       .command('validate')
       .description('check well-formedness, TEI RELAX NG, Schematron and pointers of documents')
       .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
-  )).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; jobs: number; quiet?: boolean }) => {
-    const options = { schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize };
+  )).action(async (paths: string[], opts: ValidationCliOptions & { jobs: number; quiet?: boolean }) => {
+    const options = validationOptions(opts);
     // Folders go in chunks to worker threads; the per-document checks are validate()'s own.
     const { runDocuments } = await import('./parallel/run.js');
     const result = await runDocuments(io, { command: 'validate', paths, options, jobs: opts.jobs, quiet: opts.quiet });
@@ -93,10 +107,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--out <dir>', 'folder for the outputs (created when missing)', 'output')
     .option('--force', 'build documents that fail validation too (still reported; the exit code stays 1); implies --rebuild')
     .option('--rebuild', 'build every document, also those whose outputs are up to date')
-    .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; force?: boolean; rebuild?: boolean; jobs: number; quiet?: boolean }) => {
+    .action(async (paths: string[], opts: ValidationCliOptions & { out: string; force?: boolean; rebuild?: boolean; jobs: number; quiet?: boolean }) => {
       const { build } = await import('./commands/build/index.js');
       const result = await build(
-        { paths, out: opts.out, force: opts.force, rebuild: opts.rebuild, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize, jobs: opts.jobs, quiet: opts.quiet },
+        { paths, out: opts.out, force: opts.force, rebuild: opts.rebuild, ...validationOptions(opts), jobs: opts.jobs, quiet: opts.quiet },
         io,
       );
       report(io, opts.format, result.documents, { built: result.built, skipped: result.skipped, upToDate: result.upToDate, summary: result.summary });
@@ -115,8 +129,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       .command('watch')
       .description('re-check a document each time it is saved, with schemas kept in memory; prints its diagnostics')
       .argument('[paths...]', 'files or folders to watch (every *.xml below them, new files too)', ['tei']),
-  ).action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat }) => {
-    const validateOptions = { schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize };
+  ).action(async (paths: string[], opts: ValidationCliOptions) => {
+    const validateOptions = validationOptions(opts);
     const { watch } = await import('./commands/watch/index.js');
     await watch({ paths, validate: validateOptions, format: opts.format }, io);
   });
@@ -150,9 +164,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   )
     .option('--out <dir>', 'folder for the NAME.review.html pages', 'output')
     .option('--strict', 'warnings fail the exit code too')
-    .action(async (paths: string[], opts: { schema?: string; catalog?: string[]; offline?: boolean; maxSize: number; format: OutputFormat; out: string; strict?: boolean }) => {
+    .action(async (paths: string[], opts: ValidationCliOptions & { out: string; strict?: boolean }) => {
       const { review } = await import('./commands/review/index.js');
-      const result = await review({ paths, out: opts.out, strict: opts.strict, schema: opts.schema, catalogs: opts.catalog, offline: opts.offline, maxSizeMB: opts.maxSize }, io);
+      const result = await review({ paths, out: opts.out, strict: opts.strict, ...validationOptions(opts) }, io);
       report(io, opts.format, result.documents, { reports: result.written });
       if (opts.format === 'text') for (const w of result.written) io.stderr.write(`teikit: wrote ${w}\n`);
       exitCode = exitCodeOf(result.documents);
