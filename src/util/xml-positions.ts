@@ -280,8 +280,9 @@ export function parseXml(source: string): XmlDocument {
         if (q !== '"' && q !== "'") fail(`value of attribute ${aName} is not quoted`, k);
         const vEnd = s.indexOf(q!, k + 1);
         if (vEnd < 0) fail(`unterminated value of attribute ${aName}`, k);
-        // Attribute-value normalisation: literal whitespace characters become spaces.
-        raw.push({ name: aName, value: decode(s.slice(k + 1, vEnd), k + 1).text.replace(/[\t\n\r]/g, ' '), offset: aStart });
+        // Attribute-value normalisation: literal whitespace characters become spaces (before references are
+        // replaced, so that &#10; stays a line feed, as XML specifies).
+        raw.push({ name: aName, value: decode(s.slice(k + 1, vEnd).replace(/[\t\n\r]/g, ' '), k + 1).text, offset: aStart });
         k = vEnd + 1;
       }
       const scope = new Map<string, string>();

@@ -2,6 +2,7 @@ import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
 import { childElements, descendants, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
+import { atomicString, ebv, elementsInOrder, evaluate, matchesPattern, checkPattern, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
@@ -12,8 +13,10 @@ import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
  * the result cached by the caller; a document runs only the patterns its elements could match.
  */
 
-/** Bump when the generated stylesheet or the cached shape changes, so old cache entries are ignored. */
-export const SCHEMATRON_FORMAT = 3;
+/** Bump when the cached index's shape changes, so old cache entries are ignored. */
+export const SCHEMATRON_FORMAT = 4;
+/** Bump when the generated stylesheets change: part of each pattern's id, the cache key of its SEF. */
+const STYLESHEET_FORMAT = 3;
 
 export interface SchCheck {
   kind: 'assert' | 'report';
@@ -57,11 +60,22 @@ export interface CompiledPattern {
   checks: SchCheck[];
   /** Its rules, listed as skipped if SaxonJS cannot compile the stylesheet. */
   rules: Array<{ ruleId: string; context: string }>;
+  /** The pattern as written, for teikit's own XPath evaluator (tried before SaxonJS). */
+  source: PatternSource;
+}
+
+/** A pattern's lets, rules and checks as XPath text; check numbers index `CompiledPattern.checks`. */
+export interface PatternSource {
+  lets: Let[];
+  rules: Array<{ context: string; lets: Let[]; checks: Array<{ no: number; test: string; message: MsgPart[] }> }>;
 }
 
 /** Everything needed to run a schema's rules again; plain JSON, cached on disk. */
 export interface CompiledSchematron {
   format: number;
+  /** The schema's namespace prefixes and top-level lets, for the XPath evaluator. */
+  namespaces: Array<{ prefix: string; uri: string }>;
+  lets: Let[];
   patterns: CompiledPattern[];
   rules: SchRuleInfo[];
   skipped: SkippedRule[];
@@ -79,21 +93,21 @@ export type PatternCompiler = (pattern: CompiledPattern, saxon: SaxonJsApi) => P
 // ---------------------------------------------------------------------------------------------
 // Reading the Schematron out of a schema
 
-interface MsgText {
+export interface MsgText {
   t: 'text';
   text: string;
 }
-interface MsgName {
+export interface MsgName {
   t: 'name';
   path: string | null;
 }
-interface MsgValue {
+export interface MsgValue {
   t: 'value';
   select: string;
 }
-type MsgPart = MsgText | MsgName | MsgValue;
+export type MsgPart = MsgText | MsgName | MsgValue;
 
-interface Let {
+export interface Let {
   name: string;
   value: string;
 }
@@ -575,10 +589,16 @@ export async function compileSchematron(schemaText: string): Promise<CompiledSch
     const d = rules.map((r) => analyseContext(r.rule.context, key, nsOf)).reduce(mergeDispatch);
     const checks: SchCheck[] = [];
     const xslt = generatePattern(schema, rules, d.slow, checks);
-    patterns.push({ key, xslt, id: sha256(`${SCHEMATRON_FORMAT}\n${xslt}`), dispatch: d.slow ? null : d, checks, rules: rules.map((r) => ({ ruleId: r.ruleId, context: r.rule.context })) });
+    // Numbered as generatePattern numbers them: the checks of the rules in order.
+    let no = 0;
+    const source: PatternSource = {
+      lets: rules[0]!.pattern.lets,
+      rules: rules.map((r) => ({ context: r.rule.context, lets: r.rule.lets, checks: r.rule.checks.map((c) => ({ no: no++, test: c.test, message: c.message })) })),
+    };
+    patterns.push({ key, xslt, id: sha256(`${STYLESHEET_FORMAT}\n${xslt}`), dispatch: d.slow ? null : d, checks, rules: rules.map((r) => ({ ruleId: r.ruleId, context: r.rule.context })), source });
   }
   const rules: SchRuleInfo[] = runnable.map((r) => ({ ruleId: r.ruleId, pattern: r.pattern.id ?? `pattern-${r.patternIndex + 1}`, context: r.rule.context }));
-  return { format: SCHEMATRON_FORMAT, patterns, rules, skipped };
+  return { format: SCHEMATRON_FORMAT, namespaces: schema.namespaces, lets: schema.lets, patterns, rules, skipped };
 }
 
 /** Compiles one pattern's stylesheet; a pattern SaxonJS rejects is reported, not thrown. */
@@ -633,7 +653,8 @@ function locate(doc: XmlDocument, path: string): { line: number; column: number 
  * Runs compiled rules on one document (already known to be well-formed). Every failed assert or
  * successful report is a diagnostic at the node it fired on; a check that raised an XPath error
  * on this document is reported as a warning naming the rule, never passed silently. Only the patterns
- * some node of the document could match are compiled (through `compile`) and run, on one parse of it.
+ * some node of the document could match are run: by teikit's XPath evaluator where it can (unless
+ * `options.native` is false), else compiled (through `compile`) and run by SaxonJS on one parse of it.
  */
 export async function runSchematron(
   compiled: CompiledSchematron,
@@ -642,6 +663,7 @@ export async function runSchematron(
   saxon?: SaxonJsApi | (() => Promise<SaxonJsApi>),
   parsed?: XmlDocument,
   compile: PatternCompiler = compileInMemory,
+  options: { native?: boolean } = {},
 ): Promise<Diagnostic[]> {
   const skippedDiag = (s: SkippedRule) =>
     diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` });
@@ -654,7 +676,17 @@ export async function runSchematron(
   // A pattern none of whose contexts can match an element of the document cannot fire (exact: the offer
   // is a superset of what each rule matches), so it is neither compiled nor run; with none left, SaxonJS
   // is not even loaded.
-  const needed = compiled.patterns.filter((p) => !p.dispatch || cand[p.key] || cand[`a${p.key.slice(1)}`]);
+  let needed = compiled.patterns.filter((p) => !p.dispatch || cand[p.key] || cand[`a${p.key.slice(1)}`]);
+  // teikit's own XPath evaluator first; SaxonJS only for the patterns it refuses.
+  if (options.native !== false && nativeEligible(docText)) {
+    const native = new NativeRules(compiled, doc);
+    needed = needed.filter((p) => {
+      const found = native.run(p, cand, file);
+      if (found === null) return true;
+      out.push(...found);
+      return false;
+    });
+  }
   if (!needed.length) return out;
   const sx = typeof saxon === 'function' ? await saxon() : (saxon ?? (await loadSaxon()));
   const sefs = await Promise.all(needed.map((p) => compile(p, sx)));
@@ -685,4 +717,123 @@ export async function runSchematron(
     }
   }
   return out;
+}
+
+/**
+ * Runs patterns with teikit's XPath evaluator (xpath.ts) on its own parse of the document, with the
+ * semantics of the generated stylesheets: each offered element, then each attribute of the offered
+ * elements, is handled by the first rule whose context it matches; lets are evaluated lazily, pattern
+ * and schema lets with the document node as context; a message is its parts concatenated, then
+ * whitespace-normalized. A pattern the evaluator refuses anywhere gives null, to be run by SaxonJS.
+ */
+/** Per part and pattern id: null when its expressions type-check, else why not. */
+const typeChecked = new Map<string, XPathUnsupported | null>();
+
+class NativeRules {
+  private readonly xdoc: XPathDocument;
+  private readonly elements: ReturnType<typeof elementsInOrder>;
+  private readonly parse: (expr: string) => Expr;
+  private readonly globals: Scope;
+
+  constructor(
+    private readonly compiled: CompiledSchematron,
+    private readonly doc: XmlDocument,
+  ) {
+    this.xdoc = new XPathDocument(doc);
+    this.elements = elementsInOrder(doc);
+    const ns = new Map(compiled.namespaces.map((n) => [n.prefix, n.uri]));
+    this.parse = xpathParser((prefix) => ns.get(prefix), JSON.stringify(compiled.namespaces));
+    this.globals = this.scope(null, compiled.lets, this.xdoc.docNode);
+  }
+
+  private scope(parent: Scope | null, lets: readonly Let[], context: XNode): Scope {
+    const defs = new Map<string, () => Item[]>();
+    for (const l of lets) {
+      const e = this.parse(l.value);
+      // Later lets see earlier ones: each is evaluated in the scope that holds them all.
+      defs.set(l.name, () => evaluate(e, { xdoc: this.xdoc, scope: inner, current: context }, context));
+    }
+    const inner: Scope = new Scope(parent, defs);
+    return inner;
+  }
+
+  /**
+   * Type-checks a pattern's expressions as SaxonJS does when compiling (see staticType), with each let
+   * typed from its expression: the rule contexts (`contexts`), or everything (`all`), needed only once a
+   * node matches. Once per pattern and process.
+   */
+  private typeCheck(p: CompiledPattern, part: 'contexts' | 'all'): void {
+    const key = `${part}\0${p.id}`;
+    let known = typeChecked.get(key);
+    if (known === undefined) {
+      try {
+        const vars = new Map<string, StaticType>();
+        const bind = (lets: readonly Let[], into: Map<string, StaticType>) => lets.forEach((l) => into.set(l.name, staticType(this.parse(l.value), into)));
+        bind(this.compiled.lets, vars);
+        bind(p.source.lets, vars);
+        for (const r of p.source.rules) {
+          staticType(this.parse(r.context), vars);
+          if (part === 'contexts') continue;
+          const inRule = new Map(vars);
+          bind(r.lets, inRule);
+          for (const c of r.checks) {
+            staticType(this.parse(c.test), inRule);
+            for (const m of c.message) if (m.t !== 'text') staticType(this.parse(m.t === 'name' ? `name(${m.path ?? '.'})` : m.select), inRule);
+          }
+        }
+        known = null;
+      } catch (err) {
+        if (!(err instanceof XPathUnsupported)) throw err;
+        known = err;
+      }
+      typeChecked.set(key, known);
+    }
+    if (known) throw known;
+  }
+
+  run(p: CompiledPattern, cand: Record<string, number[]>, file: string): Diagnostic[] | null {
+    if (!p.dispatch) return null;
+    try {
+      this.typeCheck(p, 'contexts');
+      const contexts = p.source.rules.map((r) => {
+        const e = this.parse(r.context);
+        checkPattern(e);
+        return e;
+      });
+      const patternScope = this.scope(this.globals, p.source.lets, this.xdoc.docNode);
+      const offered: XNode[] = (cand[p.key] ?? []).map((i) => this.elements[i - 1]!);
+      if (p.dispatch.attrAnyParent || p.dispatch.attrParents.length) {
+        for (const i of cand[`a${p.key.slice(1)}`] ?? []) offered.push(...this.xdoc.attributes(this.elements[i - 1]!));
+      }
+      const found: Diagnostic[] = [];
+      for (const node of offered) {
+        const k = contexts.findIndex((c) => matchesPattern(c, node, { xdoc: this.xdoc, scope: patternScope, current: node }));
+        if (k < 0) continue;
+        this.typeCheck(p, 'all');
+        const rule = p.source.rules[k]!;
+        const ctx = { xdoc: this.xdoc, scope: this.scope(patternScope, rule.lets, node), current: node };
+        for (const c of rule.checks) {
+          const check = p.checks[c.no]!;
+          const holds = ebv(evaluate(this.parse(c.test), ctx, node));
+          if (holds === (check.kind === 'assert')) continue;
+          const message = normalizeSpace(c.message.map((part) => this.messagePart(part, ctx, node)).join(''));
+          const at = this.doc.position(node.kind === 'attribute' ? node.attr.offset : node.kind === 'element' ? node.start : this.doc.root.start);
+          found.push(diagnostic({ file, line: at.line, column: at.column, severity: check.severity, source: 'schematron', code: check.kind === 'assert' ? 'schematron.assert' : 'schematron.report', rule: check.ruleId, message }));
+        }
+      }
+      return found;
+    } catch (err) {
+      if (err instanceof XPathUnsupported) return null;
+      throw err;
+    }
+  }
+
+  private messagePart(part: MsgPart, ctx: { xdoc: XPathDocument; scope: Scope; current: XNode }, node: XNode): string {
+    if (part.t === 'text') return part.text;
+    const select = part.t === 'name' ? `name(${part.path ?? '.'})` : part.select;
+    // xsl:value-of: each item's string value, joined by single spaces.
+    return evaluate(this.parse(select), ctx, node)
+      .map((i) => ('kind' in i ? stringValue(i) : atomicString(i)))
+      .join(' ');
+  }
 }
