@@ -5,6 +5,7 @@ import type { DocumentReport } from '../report.js';
 import { Progress, SummaryCounter, type Summary } from '../util/progress.js';
 import { canStartWorker, forEachChunk, WorkerPool } from './pool.js';
 import { streamDocuments } from './stream.js';
+import { sharedXmllintSession } from './xmllint-session.js';
 
 /** Options of a per-document command that survive structured cloning to a worker (no engines, no Io). */
 export type CommandOptions = Record<string, unknown>;
@@ -111,6 +112,9 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
   const jobs = Math.max(1, Math.min(opts.jobs, total));
   const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
   const useWorkers = jobs > 1 && canStartWorker(workerUrl);
+  // Both commands validate with xmllint in this thread then: its worker starts now, while the command's
+  // modules load and the documents are read, instead of when the first document is ready for it.
+  if (!useWorkers) sharedXmllintSession().warm();
   // Small chunks keep the workers evenly loaded; a cap keeps memory per chunk bounded.
   const chunkSize = opts.onePerThread
     ? Math.max(1, Math.ceil(total / (useWorkers ? jobs : 1)))

@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** Tag xmllint-wasm's worker puts on its messages (its protocol, version 5.3). */
-const KEY = 'xmllint-wasm';
-/** The worker keeps all output of its life in one string; it is replaced before that grows large. */
-const RECYCLE_OUTPUT_CHARS = 1 << 20;
+/**
+ * Tag of this module's messages. Not xmllint-wasm's own ('xmllint-wasm'): its glue, loaded in the worker for
+ * its Module factory, listens for that tag and would run xmllint a second time.
+ */
+const KEY = 'teikit-xmllint';
+/** A worker is replaced after this many runs, so nothing the glue may keep per run accumulates for long. */
 const RECYCLE_CALLS = 500;
 
 export interface XmllintFile {
@@ -26,16 +28,66 @@ interface WorkerReply {
 }
 
 /**
- * xmllint-wasm with its worker thread kept alive between runs. `validateXML` starts a new worker for every
- * call (about 150–200 ms of CPU before libxml2 sees a byte); a long run or `teikit watch` pays that once.
+ * The worker's code (CommonJS, given as a string so the same code runs from src/ under the tests and from dist/).
+ * xmllint.wasm is compiled once, as soon as the worker starts, so the compile overlaps the main thread's reading
+ * of documents and schemas; each run then instantiates it afresh (new memory, no libxml2 state shared) with
+ * xmllint-wasm's own Emscripten glue, through the glue's instantiateWasm hook, and gets only its own output.
+ */
+const WORKER_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const KEY = ${JSON.stringify(KEY)};
+const compiled = WebAssembly.compile(readFileSync(workerData.wasm));
+compiled.catch(() => undefined);
+const Module = require(workerData.glue);
+parentPort.on('message', async (m) => {
+  if (!m || m[KEY] !== true) return;
+  let stdout = '';
+  let stderr = '';
+  let replied = false;
+  const reply = (r) => {
+    if (replied) return;
+    replied = true;
+    parentPort.postMessage({ [KEY]: true, ...r });
+  };
+  const abort = (reason) => reply({ exitCode: -1, stdout: '', stderr: 'WASM Abort: ' + reason });
+  try {
+    const wasmModule = await compiled;
+    Module({
+      inputFiles: m.inputFiles,
+      arguments: m.args,
+      print: (t) => { stdout += t + '\\n'; },
+      printErr: (t) => { stderr += t + '\\n'; },
+      onExit: (exitCode) => reply({ exitCode, stdout, stderr }),
+      onAbort: abort,
+      wasmMemory: new WebAssembly.Memory({ initial: m.initialMemory, maximum: m.maxMemory }),
+      instantiateWasm: (imports, done) => {
+        WebAssembly.instantiate(wasmModule, imports).then((instance) => done(instance, wasmModule), abort);
+        return {};
+      },
+    }).catch(abort);
+  } catch (err) {
+    abort(err);
+  }
+});
+`;
+
+/**
+ * xmllint-wasm with its worker thread kept alive between runs. `validateXML` starts a new worker and compiles
+ * the wasm for every call (about 150–200 ms of CPU before libxml2 sees a byte); a session pays that once,
+ * and `warm()` lets it pay it while the caller still prepares the first run.
  * Each run still gets a fresh wasm instance and memory, so no libxml2 state is shared between runs.
  * Runs are serialised: one xmllint at a time per session.
  */
 export class XmllintSession {
   private worker: Worker | null = null;
-  private seen = { stdout: 0, stderr: 0 };
   private calls = 0;
   private queue: Promise<unknown> = Promise.resolve();
+
+  /** Starts the worker (thread start-up and wasm compile) now, so the first run does not wait for it. */
+  warm(): void {
+    this.worker ??= this.start();
+  }
 
   /** Runs `xmllint ARGS` over `files`; the same arguments xmllint-wasm builds (`--relaxng s.rng --noout d.xml`). */
   run(args: readonly string[], files: readonly XmllintFile[], memoryPages: { initial: number; maximum: number }): Promise<XmllintRun> {
@@ -45,19 +97,20 @@ export class XmllintSession {
   }
 
   private start(): Worker {
-    const script = createRequire(import.meta.url).resolve('xmllint-wasm/xmllint-node.js');
-    const w = new Worker(script);
+    const require = createRequire(import.meta.url);
+    const w = new Worker(WORKER_CODE, {
+      eval: true,
+      workerData: { glue: require.resolve('xmllint-wasm/xmllint-node.js'), wasm: require.resolve('xmllint-wasm/xmllint.wasm') },
+    });
     // Between runs the idle worker must not keep a finished command alive; during a run it must (ref below).
     w.unref();
-    this.worker = w;
-    this.seen = { stdout: 0, stderr: 0 };
     this.calls = 0;
     return w;
   }
 
   private async runNow(args: readonly string[], files: readonly XmllintFile[], pages: { initial: number; maximum: number }): Promise<XmllintRun> {
-    if (this.worker && (this.calls >= RECYCLE_CALLS || this.seen.stderr + this.seen.stdout > RECYCLE_OUTPUT_CHARS)) await this.close();
-    const w = this.worker ?? this.start();
+    if (this.worker && this.calls >= RECYCLE_CALLS) await this.close();
+    const w = (this.worker ??= this.start());
     this.calls++;
     const reply = await new Promise<WorkerReply>((resolve, reject) => {
       const onMessage = (m: WorkerReply & Record<string, unknown>) => {
@@ -67,7 +120,7 @@ export class XmllintSession {
       };
       const onError = (err: Error) => {
         cleanup();
-        this.worker = null;
+        if (this.worker === w) this.worker = null;
         reject(err);
       };
       const onExit = (code: number) => onError(new Error(`xmllint worker exited with code ${code}`));
@@ -84,14 +137,10 @@ export class XmllintSession {
       w.postMessage({ [KEY]: true, inputFiles: files, args: [...args], initialMemory: pages.initial, maxMemory: pages.maximum });
     });
     if (reply.exitCode === -1) {
-      // An abort reply carries only its reason, and the aborted instance may have left the worker unusable.
+      // The aborted instance may have left the worker unusable: the next run gets a new one.
       await this.close();
-      return { exitCode: -1, stderr: reply.stderr };
     }
-    // The worker's output strings only grow; this run's output is what was added since the last one.
-    const stderr = reply.stderr.slice(this.seen.stderr);
-    this.seen = { stdout: reply.stdout.length, stderr: reply.stderr.length };
-    return { exitCode: reply.exitCode, stderr };
+    return { exitCode: reply.exitCode, stderr: reply.stderr };
   }
 
   async close(): Promise<void> {
@@ -99,4 +148,11 @@ export class XmllintSession {
     this.worker = null;
     if (w) await w.terminate();
   }
+}
+
+let shared: XmllintSession | null = null;
+
+/** The session of this thread, shared by every engine in it: one worker per thread for the whole run. */
+export function sharedXmllintSession(): XmllintSession {
+  return (shared ??= new XmllintSession());
 }

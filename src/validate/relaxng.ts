@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
-import { XmllintSession } from '../parallel/xmllint-session.js';
+import { sharedXmllintSession } from '../parallel/xmllint-session.js';
 import type { Io } from '../io.js';
 import { FileCache } from './cache.js';
 import { deriveSchema, elementNamesOf, longestSiblingRun, parseRng, type RngNode } from './restrict.js';
@@ -17,6 +17,8 @@ export interface RelaxNgInput {
 export interface RelaxNgEngine {
   /** Validates every document against `schema`; result i holds the diagnostics of docs[i]. */
   validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]>;
+  /** Starts what is slow to start (a worker thread) before the documents are read, so the two overlap. */
+  warm?(): void;
 }
 
 /** Bump when derived schemas change, so caches written by older versions are not used. */
@@ -73,6 +75,10 @@ export function planBatches(nameSets: ReadonlyArray<ReadonlySet<string>>, sizes:
 
 /** libxml2 (xmllint-wasm) against the schema exactly as given: slow for tei_all (~9 s to compile), kept as the reference. */
 export class XmllintEngine implements RelaxNgEngine {
+  warm(): void {
+    sharedXmllintSession().warm();
+  }
+
   async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]> {
     return runXmllint(schema.text, docs);
   }
@@ -91,6 +97,10 @@ export class RestrictingEngine implements RelaxNgEngine {
     private readonly io: Io,
     private readonly limits: BatchLimits = DEFAULT_LIMITS,
   ) {}
+
+  warm(): void {
+    sharedXmllintSession().warm();
+  }
 
   async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]> {
     const out: Diagnostic[][] = docs.map(() => []);
@@ -163,14 +173,10 @@ function hasNode(n: RngNode, pred: (n: RngNode) => boolean): boolean {
   return pred(n) || n.c.some((c) => hasNode(c, pred));
 }
 
-/** One xmllint worker per thread for the whole run (a fresh wasm instance per call), see XmllintSession. */
-let session: XmllintSession | null = null;
-
 /** One xmllint-wasm run: the schema and every document, each under a synthetic name. */
 async function runXmllint(schemaText: string, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]> {
   const names = docs.map((_, i) => `doc${i}.xml`);
-  session ??= new XmllintSession();
-  const run = await session.run(
+  const run = await sharedXmllintSession().run(
     ['--relaxng', 'schema.rng', '--noout', ...names],
     [...docs.map((d, i) => ({ fileName: names[i]!, contents: d.text })), { fileName: 'schema.rng', contents: schemaText }],
     // 256 pages (16 MiB) to start, up to 2 GiB: xmllint-wasm's default start and the limit used so far.

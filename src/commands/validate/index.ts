@@ -33,6 +33,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
   const resolver = new SchemaResolver(io, { catalogs: options.catalogs, offline: options.offline });
   await resolver.checkCatalogs();
   const engine = options.engine ?? new RestrictingEngine(io);
+  engine.warm?.();
   const paths = await collectDocuments(options.paths.length ? options.paths : ['tei'], io);
   const forced = options.schema ? await resolver.resolve(options.schema, path.join(io.cwd, '_')) : null;
 
