@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Io } from '../io.js';
-import { userCacheDir } from './schema.js';
+
+/** Per-user cache for schemas fetched from the network (XDG convention). */
+export function userCacheDir(io: Io): string {
+  const base = io.env['XDG_CACHE_HOME'] || path.join(io.env['HOME'] || os.homedir(), '.cache');
+  return path.join(base, 'teikit');
+}
 
 /** Where derived schemas live: TEIKIT_CACHE_DIR if set (tests use a temporary folder), else the per-user cache. */
 export function cacheRoot(io: Io): string {

@@ -31,6 +31,19 @@ describe('XmllintSession', () => {
     expect(a.stderr).toBe(reference.rawOutput);
   });
 
+  it('validates the same after warm(), which starts the worker before the first run', async () => {
+    const warmed = new XmllintSession();
+    try {
+      warmed.warm();
+      warmed.warm();
+      const bad = { fileName: 'doc0.xml', contents: '<list>\n<wrong/>\n</list>' };
+      const reference = await validateXML({ xml: [bad], schema: [schema], extension: 'relaxng' });
+      expect(await warmed.run(args(['doc0.xml']), [bad, schema], pages)).toEqual({ exitCode: 3, stderr: reference.rawOutput });
+    } finally {
+      await warmed.close();
+    }
+  });
+
   it('reports a document that does not parse with xmllint\'s own exit code', async () => {
     const r = await session.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: '<list><item>' }, schema], pages);
     expect(r.exitCode).toBe(4);
