@@ -683,7 +683,7 @@ export async function runSchematron(
     needed = needed.filter((p) => {
       const found = native.run(p, cand, file);
       if (found === null) return true;
-      out.push(...found);
+      for (const d of found) out.push(d);
       return false;
     });
   }

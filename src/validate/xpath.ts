@@ -1076,7 +1076,10 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
       const left = ev(e.a, ctx, f);
       if (!left.every(isNode)) refuse('a path step from an atomic value (XPTY0019)');
       const out: Item[] = [];
-      left.forEach((item, k) => out.push(...ev(e.b, ctx, { item, pos: k + 1, size: left.length })));
+      // A loop, not push(...): one step can give hundreds of thousands of nodes, more than a call's arguments.
+      left.forEach((item, k) => {
+        for (const x of ev(e.b, ctx, { item, pos: k + 1, size: left.length })) out.push(x);
+      });
       if (out.every(isNode)) return inDocumentOrder(out, ctx.xdoc);
       if (out.some(isNode)) refuse('a path that gives both nodes and atomic values (XPTY0018)');
       return out;
