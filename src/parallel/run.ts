@@ -97,6 +97,13 @@ export interface RunDocumentsResult {
   workers: number;
 }
 
+/** Up to this size, one document is validated with libxml2 in V8's baseline code (see XmllintSession.warm). */
+const BRIEF_BYTES = 256 * 1024;
+
+async function fileSize(io: Io, p: string): Promise<number> {
+  return io.fs.stat(p).then((s) => s.size, () => Infinity);
+}
+
 /**
  * Runs a per-document command over a corpus of any size: the file list is streamed from the folders,
  * documents go in chunks to worker threads that stay alive for the run (so each prepares its schemas
@@ -107,14 +114,18 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
   const started = Date.now();
   // A first walk only counts (names, no contents), so the bar can show time left from the start.
   let total = 0;
-  for await (const _ of streamDocuments(opts.paths, io)) total++;
+  let firstPath: string | null = null;
+  for await (const d of streamDocuments(opts.paths, io)) {
+    firstPath ??= d.absPath;
+    total++;
+  }
 
   const jobs = Math.max(1, Math.min(opts.jobs, total));
   const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
   const useWorkers = jobs > 1 && canStartWorker(workerUrl);
   // Both commands validate with xmllint in this thread then: its worker starts now, while the command's
   // modules load and the documents are read, instead of when the first document is ready for it.
-  if (!useWorkers) sharedXmllintSession().warm();
+  if (!useWorkers) sharedXmllintSession().warm({ brief: total === 1 && firstPath !== null && (await fileSize(io, firstPath)) <= BRIEF_BYTES });
   // Small chunks keep the workers evenly loaded; a cap keeps memory per chunk bounded.
   const chunkSize = opts.onePerThread
     ? Math.max(1, Math.ceil(total / (useWorkers ? jobs : 1)))

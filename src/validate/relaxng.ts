@@ -15,8 +15,11 @@ export interface RelaxNgInput {
  * can replace xmllint-wasm without touching the commands.
  */
 export interface RelaxNgEngine {
-  /** Validates every document against `schema`; result i holds the diagnostics of docs[i]. */
-  validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]>;
+  /**
+   * Validates every document against `schema`; result i holds the diagnostics of docs[i]. `onSubmitted` is
+   * called once the first batch is handed to xmllint, so that the caller's own work can wait until then.
+   */
+  validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]>;
   /** Starts what is slow to start (a worker thread) before the documents are read, so the two overlap. */
   warm?(): void;
 }
@@ -79,8 +82,8 @@ export class XmllintEngine implements RelaxNgEngine {
     sharedXmllintSession().warm();
   }
 
-  async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]> {
-    return runXmllint(schema.text, docs);
+  async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]> {
+    return runXmllint(schema.text, docs, onSubmitted);
   }
 }
 
@@ -102,7 +105,7 @@ export class RestrictingEngine implements RelaxNgEngine {
     sharedXmllintSession().warm();
   }
 
-  async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]> {
+  async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]> {
     const out: Diagnostic[][] = docs.map(() => []);
     const nameSets = docs.map((d) => elementNamesOf(d.text));
     const flatten = docs.map((d) => longestSiblingRun(d.text) > LONG_RUN);
@@ -122,7 +125,7 @@ export class RestrictingEngine implements RelaxNgEngine {
         const names = new Set<string>();
         for (const i of batch) for (const n of nameSets[i]!) names.add(n);
         const text = await this.schemaFor(schema, names, flat);
-        const results = await runXmllint(text, batch.map((i) => docs[i]!));
+        const results = await runXmllint(text, batch.map((i) => docs[i]!), onSubmitted);
         batch.forEach((i, k) => (out[i] = results[k]!));
       }
     };
@@ -174,14 +177,16 @@ function hasNode(n: RngNode, pred: (n: RngNode) => boolean): boolean {
 }
 
 /** One xmllint-wasm run: the schema and every document, each under a synthetic name. */
-async function runXmllint(schemaText: string, docs: readonly RelaxNgInput[]): Promise<Diagnostic[][]> {
+async function runXmllint(schemaText: string, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]> {
   const names = docs.map((_, i) => `doc${i}.xml`);
-  const run = await sharedXmllintSession().run(
+  const pending = sharedXmllintSession().run(
     ['--relaxng', 'schema.rng', '--noout', ...names],
     [...docs.map((d, i) => ({ fileName: names[i]!, contents: d.text })), { fileName: 'schema.rng', contents: schemaText }],
     // 256 pages (16 MiB) to start, up to 2 GiB: xmllint-wasm's default start and the limit used so far.
     { initial: 256, maximum: 32768 },
   );
+  onSubmitted?.();
+  const run = await pending;
   // xmllint exits with other codes when a document does not parse; its output is still the report.
   if (run.exitCode < 0) throw new Error(run.stderr);
   return parseXmllintOutput(run.stderr, docs, names);

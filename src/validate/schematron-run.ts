@@ -150,7 +150,9 @@ export class RuleChecker {
       const doc = parsed[i];
       if (!doc) continue;
       const sources: Array<{ text: string; sha256: string; label: string; rng: boolean }> = [];
-      if (it.schema) sources.push({ text: it.schema.text, sha256: it.schema.sha256, label: it.schema.path, rng: true });
+      const schema = it.schema;
+      // The schema's text is read only if a derived entry is missing (it is megabytes; a warm run never needs it).
+      if (schema) sources.push({ get text() { return schema.text; }, sha256: schema.sha256, label: schema.path, rng: true });
       for (const m of readXmlModels(it.original)) {
         if (m.schematypens !== SCHEMATRON_NS && !(m.schematypens === null && /\.sch$/i.test(m.href))) continue;
         try {

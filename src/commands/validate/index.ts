@@ -85,14 +85,20 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
   }
 
   // One engine call per schema: it prepares the schema once and validates the documents in batches.
+  let submitted: () => void = () => undefined;
+  const firstSubmitted = new Promise<void>((resolve) => (submitted = resolve));
   const relaxNg = (async () => {
     for (const { schema, items } of bySchema.values()) {
-      const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.expanded.text })));
+      const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.expanded.text })), submitted);
       items.forEach((it, i) => it.report.diagnostics.push(...(results[i] ?? []).map((d) => fromIncluded(d, it.expanded))));
     }
-  })();
+  })().finally(submitted);
+  // Awaited below with the rule checks; until then a failure must not count as unhandled.
+  relaxNg.catch(() => undefined);
   // Schematron and pointer integrity on every well-formed document, valid or not (as the Schematron
-  // reference is run); started while xmllint works in its own thread.
+  // reference is run), once xmllint has its first batch: this thread's work then overlaps xmllint's
+  // instead of delaying its start.
+  await firstSubmitted;
   const ruled = [...bySchema.values()].flatMap(({ schema, items }) => items.map((it) => ({ it, schema })));
   const ruleChecks = new RuleChecker(io, resolver).check(
     ruled.map(({ it, schema }) => ({ file: it.report.file, absPath: it.absPath, text: it.expanded.text, original: it.original, schema })),
