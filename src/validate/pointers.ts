@@ -171,16 +171,41 @@ export function levenshtein(a: string, b: string, max = Infinity): number {
   return prev[b.length]!;
 }
 
-/** Ids within edit distance 2 (and less than half the id's length, so short ids do not match everything). */
-function nearest(id: string, ids: Iterable<string>): string[] {
-  const max = Math.min(2, Math.ceil(id.length / 2) - 1);
-  if (max < 1) return [];
-  const scored: Array<[string, number]> = [];
-  for (const cand of ids) {
-    const d = levenshtein(id, cand, max);
-    if (d <= max) scored.push([cand, d]);
+/**
+ * A document's ids grouped by length, and the suggestions already made: a corpus document can have
+ * thousands of dangling pointers, often to the same few ids, against thousands of ids.
+ */
+interface IdIndex {
+  byLength: Map<number, string[]>;
+  memo: Map<string, string[]>;
+}
+
+function idIndex(ids: Iterable<string>): IdIndex {
+  const byLength = new Map<number, string[]>();
+  for (const id of ids) {
+    const list = byLength.get(id.length);
+    if (list) list.push(id);
+    else byLength.set(id.length, [id]);
   }
-  return scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).slice(0, 3).map((x) => x[0]);
+  return { byLength, memo: new Map() };
+}
+
+/** Ids within edit distance 2 (and less than half the id's length, so short ids do not match everything). */
+function nearest(id: string, index: IdIndex): string[] {
+  const known = index.memo.get(id);
+  if (known) return known;
+  const max = Math.min(2, Math.ceil(id.length / 2) - 1);
+  const scored: Array<[string, number]> = [];
+  // Only ids whose length is within the distance can be within it.
+  for (let len = id.length - max; max >= 1 && len <= id.length + max; len++) {
+    for (const cand of index.byLength.get(len) ?? []) {
+      const d = levenshtein(id, cand, max);
+      if (d <= max) scored.push([cand, d]);
+    }
+  }
+  const near = scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0])).slice(0, 3).map((x) => x[0]);
+  index.memo.set(id, near);
+  return near;
 }
 
 /** True for a URI with a scheme (http:, urn:, mailto:…), which names something outside the run. */
@@ -211,6 +236,7 @@ export function checkPointers(docs: readonly PointerInput[]): Diagnostic[][] {
     ids.push(map);
   });
   const byFile = new Map(docs.map((d, i) => [path.normalize(d.file), i]));
+  const indexes: Array<IdIndex | undefined> = [];
   parsed.forEach((doc, i) => {
     const file = docs[i]!.file;
     const pointerAttrs = docs[i]!.attributes ?? DEFAULT_POINTER_ATTRIBUTES;
@@ -247,7 +273,7 @@ export function checkPointers(docs: readonly PointerInput[]): Diagnostic[][] {
           if (ids[target]!.has(id)) continue;
           const pos = doc.position(a.offset);
           const where = target === i ? 'this document' : docs[target]!.file;
-          const near = nearest(id, ids[target]!.keys());
+          const near = nearest(id, (indexes[target] ??= idIndex(ids[target]!.keys())));
           const hint = near.length
             ? `; did you mean ${near.map((n) => `"#${n}" (line ${parsed[target]!.position(ids[target]!.get(n)!.offset).line})`).join(' or ')}?`
             : `; add xml:id="${id}" to the element meant, or correct the pointer`;

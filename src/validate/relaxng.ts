@@ -254,26 +254,36 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** 1-based column of the first match of `re` on `line` of `text`, or null. */
-function columnOn(text: string, line: number, re: RegExp): number | null {
-  let start = 0;
-  for (let l = 1; l < line; l++) {
-    start = text.indexOf('\n', start) + 1;
-    if (start === 0) return null;
+/** Offsets where each line of a document begins, found once per document (it may have thousands of errors). */
+const lineStartsOf = new WeakMap<RelaxNgInput, number[]>();
+
+function lineStarts(doc: RelaxNgInput): number[] {
+  let starts = lineStartsOf.get(doc);
+  if (!starts) {
+    starts = [0];
+    for (let i = doc.text.indexOf('\n'); i >= 0; i = doc.text.indexOf('\n', i + 1)) starts.push(i + 1);
+    lineStartsOf.set(doc, starts);
   }
-  const end = text.indexOf('\n', start);
-  const m = re.exec(text.slice(start, end < 0 ? undefined : end));
+  return starts;
+}
+
+/** 1-based column of the first match of `re` on `line` of the document, or null. */
+function columnOn(doc: RelaxNgInput, line: number, re: RegExp): number | null {
+  const start = lineStarts(doc)[line - 1];
+  if (start === undefined) return null;
+  const end = doc.text.indexOf('\n', start);
+  const m = re.exec(doc.text.slice(start, end < 0 ? undefined : end));
   return m ? m.index + 1 : null;
 }
 
-function elementColumn(text: string, line: number, element: string): number | null {
-  return columnOn(text, line, new RegExp(`<(?:[^\\s/>:]+:)?${escapeRe(element)}(?=[\\s/>])`));
+function elementColumn(doc: RelaxNgInput, line: number, element: string): number | null {
+  return columnOn(doc, line, new RegExp(`<(?:[^\\s/>:]+:)?${escapeRe(element)}(?=[\\s/>])`));
 }
 
 /** libxml2's wording kept where it is clear, the noise dropped, and a hint on how to fix it. */
 function relaxngDiagnostic(doc: RelaxNgInput, line: number, element: string | null, message: string): Diagnostic {
   let m: RegExpExecArray | null;
-  let column = element ? elementColumn(doc.text, line, element) : null;
+  let column = element ? elementColumn(doc, line, element) : null;
   let code = 'relaxng.invalid';
   let text = message;
   if ((m = /^Did not expect element (\S+) there$/.exec(message))) {
@@ -289,12 +299,12 @@ function relaxngDiagnostic(doc: RelaxNgInput, line: number, element: string | nu
   } else if ((m = /^Expecting element (\S+), got (\S+)$/.exec(message))) {
     code = 'relaxng.unexpected-element';
     text = `expected <${m[1]}> here, found <${m[2]}>; add the missing <${m[1]}> or move <${m[2]}>`;
-    column = elementColumn(doc.text, line, m[2]!) ?? column;
+    column = elementColumn(doc, line, m[2]!) ?? column;
   } else if ((m = /^Invalid attribute (\S+) for element (\S+)$/.exec(message))) {
     code = 'relaxng.invalid-attribute';
     text = `${message}: @${m[1]} is not allowed on <${m[2]}>, or its value does not fit the attribute's datatype; check the TEI Guidelines for <${m[2]}>`;
     // The match starts at the whitespace before the attribute's name.
-    const at = columnOn(doc.text, line, new RegExp(`\\s(?:[^\\s=:]+:)?${escapeRe(m[1]!)}\\s*=`));
+    const at = columnOn(doc, line, new RegExp(`\\s(?:[^\\s=:]+:)?${escapeRe(m[1]!)}\\s*=`));
     if (at !== null) column = at + 1;
   } else if ((m = /^Element (\S+) failed to validate attributes$/.exec(message))) {
     code = 'relaxng.invalid-attribute';

@@ -1073,6 +1073,10 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
       return [top];
     }
     case 'path': {
+      // `A//name` without predicates: the descendants of A by that name, without listing every node in between.
+      if (e.a.k === 'path' && e.a.b.k === 'step' && e.a.b.axis === 'descendant-or-self' && e.b.k === 'step' && e.b.axis === 'child' && !e.b.preds.length) {
+        return ev({ k: 'path', a: e.a.a, b: { k: 'step', axis: 'descendant', test: e.b.test, preds: [] } }, ctx, f);
+      }
       const left = ev(e.a, ctx, f);
       if (!left.every(isNode)) refuse('a path step from an atomic value (XPTY0019)');
       const out: Item[] = [];
