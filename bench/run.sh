@@ -7,4 +7,5 @@ npm run build >/dev/null
 bash bench/validate.sh
 bash bench/schematron.sh
 bash bench/build.sh
+bash bench/build-corpus.sh
 bash bench/corpus.sh "$@"
