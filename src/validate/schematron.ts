@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
 import { childElements, descendants, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
-import { atomicString, ebv, elementsInOrder, evaluate, matchesPattern, checkPattern, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
+import { atomicString, ebv, elementsInOrder, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
@@ -679,7 +679,8 @@ export async function runSchematron(
   let needed = compiled.patterns.filter((p) => !p.dispatch || cand[p.key] || cand[`a${p.key.slice(1)}`]);
   // teikit's own XPath evaluator first; SaxonJS only for the patterns it refuses.
   if (options.native !== false && nativeEligible(docText)) {
-    const native = new NativeRules(compiled, doc);
+    const xpathText = forXPath(docText);
+    const native = new NativeRules(compiled, xpathText === docText ? doc : parseXml(xpathText));
     needed = needed.filter((p) => {
       const found = native.run(p, cand, file);
       if (found === null) return true;

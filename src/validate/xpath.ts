@@ -40,7 +40,7 @@ const isNode = (i: Item): i is XNode => 'kind' in i;
 
 /**
  * The XPath view of one parsed document: the document node, attribute nodes and document order. Only
- * for documents without a DOCTYPE, CDATA sections or carriage returns (see `nativeEligible`), where
+ * for documents without a DOCTYPE, CDATA sections or lone carriage returns (see `nativeEligible`), where
  * teikit's tree and an XPath data model built by any conforming parser hold the same nodes and text.
  */
 export class XPathDocument {
@@ -89,9 +89,18 @@ export class XPathDocument {
   }
 }
 
-/** Whether teikit's parse of this text is the XPath data model SaxonJS would build (see XPathDocument). */
+/**
+ * Whether teikit's parse of this text is the XPath data model SaxonJS would build (see XPathDocument),
+ * once CR LF line ends are made LF (`forXPath`). A lone CR is a line end to XML but not to teikit's
+ * line numbering, so such documents are left to SaxonJS.
+ */
 export function nativeEligible(text: string): boolean {
-  return !text.includes('<!DOCTYPE') && !text.includes('<![CDATA[') && !text.includes('\r');
+  return !text.includes('<!DOCTYPE') && !text.includes('<![CDATA[') && !/\r(?!\n)/.test(text);
+}
+
+/** The text as an XML parser sees it: CR LF normalized to LF (same lines, same columns). */
+export function forXPath(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
 }
 
 // ---------------------------------------------------------------------------------------------

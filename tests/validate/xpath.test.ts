@@ -231,7 +231,8 @@ describe('documents the evaluator reads', () => {
     ['<a/>', true],
     ['<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', false],
     ['<a><![CDATA[x]]></a>', false],
-    ['<a>\r\n</a>', false],
+    ['<a>\r\n</a>', true],
+    ['<a>\r</a>', false],
   ])('%j: %s', (text, ok) => {
     expect(nativeEligible(text)).toBe(ok);
   });
