@@ -40,7 +40,7 @@ const isNode = (i: Item): i is XNode => 'kind' in i;
 
 /**
  * The XPath view of one parsed document: the document node, attribute nodes and document order. Only
- * for documents without a DOCTYPE, CDATA sections or lone carriage returns (see `nativeEligible`), where
+ * for documents without a DOCTYPE or lone carriage returns (see `nativeEligible`), where
  * teikit's tree and an XPath data model built by any conforming parser hold the same nodes and text.
  */
 export class XPathDocument {
@@ -49,8 +49,15 @@ export class XPathDocument {
   /** Elements and text nodes in document order, for the following and preceding axes (built on first use). */
   private flat: Array<XmlElement | XmlText> | null = null;
 
+  /**
+   * CDATA sections: teikit's parse keeps them as text nodes of their own, where XPath merges them with the
+   * text around them. Only text() can tell the difference, so that test is refused in such documents.
+   */
+  readonly hasCdata: boolean;
+
   constructor(readonly doc: XmlDocument) {
     this.docNode = { kind: 'document', root: doc.root };
+    this.hasCdata = doc.source.includes('<![CDATA[');
   }
 
   /** Document order is source order: where each element, text node or attribute begins (the document first). */
@@ -91,11 +98,11 @@ export class XPathDocument {
 
 /**
  * Whether teikit's parse of this text is the XPath data model SaxonJS would build (see XPathDocument),
- * once CR LF line ends are made LF (`forXPath`). A lone CR is a line end to XML but not to teikit's
+ * once CR LF line ends are made LF (`forXPath`), text() aside in documents with CDATA (see hasCdata). A lone CR is a line end to XML but not to teikit's
  * line numbering, so such documents are left to SaxonJS.
  */
 export function nativeEligible(text: string): boolean {
-  return !text.includes('<!DOCTYPE') && !text.includes('<![CDATA[') && !/\r(?!\n)/.test(text);
+  return !text.includes('<!DOCTYPE') && !/\r(?!\n)/.test(text);
 }
 
 /** The text as an XML parser sees it: CR LF normalized to LF (same lines, same columns). */
@@ -1098,6 +1105,7 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
       return out;
     }
     case 'step': {
+      if (e.test.k === 'text' && ctx.xdoc.hasCdata) refuse('text() in a document with CDATA sections');
       const n = focusNode(f, 'a path step');
       const principal = e.axis === 'attribute' ? 'attribute' : 'element';
       const found = axisNodes(e.axis, n, ctx.xdoc).filter((x) => nameMatches(e.test, x, principal));
