@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
 import { childElements, descendants, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
-import { atomicString, ebv, elementsInOrder, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
+import { atomicString, ebv, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
@@ -732,7 +732,8 @@ const typeChecked = new Map<string, XPathUnsupported | null>();
 
 class NativeRules {
   private readonly xdoc: XPathDocument;
-  private readonly elements: ReturnType<typeof elementsInOrder>;
+  /** Every element in document order: the order of the candidates' positions. */
+  private readonly elements: XmlElement[];
   private readonly parse: (expr: string) => Expr;
   private readonly globals: Scope;
 
@@ -741,7 +742,7 @@ class NativeRules {
     private readonly doc: XmlDocument,
   ) {
     this.xdoc = new XPathDocument(doc);
-    this.elements = elementsInOrder(doc);
+    this.elements = [...descendants(doc.root)];
     const ns = new Map(compiled.namespaces.map((n) => [n.prefix, n.uri]));
     this.parse = xpathParser((prefix) => ns.get(prefix), JSON.stringify(compiled.namespaces));
     this.globals = this.scope(null, compiled.lets, this.xdoc.docNode);

@@ -1,4 +1,4 @@
-import { descendants, textContent, XML_NS, type XmlAttr, type XmlDocument, type XmlElement, type XmlText } from '../util/xml-positions.js';
+import { textContent, XML_NS, type XmlAttr, type XmlDocument, type XmlElement, type XmlText } from '../util/xml-positions.js';
 
 /**
  * A small XPath 2.0 evaluator over teikit's own parse of a document, for the Schematron rules schemas
@@ -1180,9 +1180,4 @@ export function checkPattern(p: Expr): void {
     default:
       refuse(`this form of pattern (${p.k})`);
   }
-}
-
-/** Every element of the document in document order (the order of teikit's candidate positions). */
-export function elementsInOrder(doc: XmlDocument): XmlElement[] {
-  return [...descendants(doc.root)];
 }
