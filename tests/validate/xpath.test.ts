@@ -77,9 +77,15 @@ function theirs(expr: string, context: string): Outcome {
 }
 
 /** The property: refused, or the same value; never a value where SaxonJS fails. */
-function agrees(expr: string, context: string): void {
+/** How many comparisons were asked and how many the evaluator answered, by group (see the last test). */
+const asked = { table: 0, random: 0 };
+const answered = { table: 0, random: 0 };
+
+function agrees(expr: string, context: string, group: keyof typeof asked): void {
+  asked[group]++;
   const m = mine(expr, context);
   if ('refused' in m) return;
+  answered[group]++;
   expect({ expr, context, ...theirs(expr, context) }).toEqual({ expr, context, ...m });
 }
 
@@ -156,7 +162,7 @@ describe('the XPath evaluator agrees with SaxonJS', () => {
     "matches(@code, '^[A-Z]+$')",
   ];
   it.each(cases)('%s', (expr) => {
-    for (const c of CONTEXTS) agrees(expr, c);
+    for (const c of CONTEXTS) agrees(expr, c, 'table');
   });
 
   it('refuses what it does not implement instead of guessing', () => {
@@ -187,10 +193,17 @@ describe('the XPath evaluator agrees with SaxonJS', () => {
       ),
     }));
     fc.assert(
-      fc.property(expr as fc.Arbitrary<string>, fc.constantFrom(...CONTEXTS), (e, c) => agrees(e, c)),
+      fc.property(expr as fc.Arbitrary<string>, fc.constantFrom(...CONTEXTS), (e, c) => agrees(e, c, 'random')),
       // Fixed for `npm test`; TEIKIT_FUZZ_SEED=random TEIKIT_FUZZ_RUNS=5000 explores (as tests/hostile/fuzz.test.ts).
       { numRuns: Number(process.env['TEIKIT_FUZZ_RUNS'] ?? 600), seed: process.env['TEIKIT_FUZZ_SEED'] === 'random' ? Date.now() : Number(process.env['TEIKIT_FUZZ_SEED'] ?? 20261130) },
     );
+  });
+
+  // A refusal passes the comparison, so an evaluator that refused everything would pass it too.
+  it('answered most of what it was asked above, so the agreement is not vacuous', () => {
+    // Measured: 331 of 378 table cases, 319 of the 600 random ones.
+    expect(answered.table / asked.table).toBeGreaterThan(0.6);
+    expect(answered.random / asked.random).toBeGreaterThan(0.3);
   });
 });
 
