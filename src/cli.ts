@@ -88,15 +88,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       .command('validate')
       .description('check well-formedness, TEI RELAX NG, Schematron and pointers of documents')
       .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
-  )).action(async (paths: string[], opts: ValidationCliOptions & { jobs: number; quiet?: boolean }) => {
-    const options = validationOptions(opts);
-    // Folders go in chunks to worker threads; the per-document checks are validate()'s own.
-    const { runDocuments } = await import('./parallel/run.js');
-    const result = await runDocuments(io, { command: 'validate', paths, options, jobs: opts.jobs, quiet: opts.quiet });
-    report(io, opts.format, result.documents, { summary: result.summary });
-    await printSummary(io, opts, result.summary);
-    exitCode = exitCodeOf(result.documents);
-  });
+  ))
+    .option('--no-schematron', "skip the schema's Schematron rules (RELAX NG validity only, as Jing checks)")
+    .option('--no-pointers', 'skip the check that pointers (#id references) resolve')
+    .action(async (paths: string[], opts: ValidationCliOptions & { jobs: number; quiet?: boolean; schematron: boolean; pointers: boolean }) => {
+      const options = { ...validationOptions(opts), schematron: opts.schematron, pointers: opts.pointers };
+      // Folders go in chunks to worker threads; the per-document checks are validate()'s own.
+      const { runDocuments } = await import('./parallel/run.js');
+      const result = await runDocuments(io, { command: 'validate', paths, options, jobs: opts.jobs, quiet: opts.quiet });
+      report(io, opts.format, result.documents, { summary: result.summary });
+      await printSummary(io, opts, result.summary);
+      exitCode = exitCodeOf(result.documents);
+    });
 
   addScaleOptions(addValidationOptions(
     program

@@ -19,6 +19,12 @@ interface Derived {
   pointers: PointerAttributes | null;
 }
 
+/** Which of the rule checks to run (the command line's --no-schematron, --no-pointers). */
+export interface RuleChecks {
+  schematron: boolean;
+  pointers: boolean;
+}
+
 export interface RuleCheckInput {
   file: string;
   absPath: string;
@@ -136,8 +142,9 @@ export class RuleChecker {
   }
 
   /** Schematron of each document's schema and of its `<?xml-model?>` .sch files, then pointers across all documents. */
-  async check(items: readonly RuleCheckInput[]): Promise<Diagnostic[][]> {
+  async check(items: readonly RuleCheckInput[], checks: RuleChecks = { schematron: true, pointers: true }): Promise<Diagnostic[][]> {
     const out: Diagnostic[][] = items.map(() => []);
+    if (!checks.schematron && !checks.pointers) return out;
     const parsed: Array<XmlDocument | null> = items.map((it) => {
       try {
         return parseXml(it.text);
@@ -148,7 +155,7 @@ export class RuleChecker {
     const pointerAttrs: Array<PointerAttributes | undefined> = [];
     for (const [i, it] of items.entries()) {
       const doc = parsed[i];
-      if (!doc) continue;
+      if (!doc || !checks.schematron) continue;
       const sources: Array<{ text: string; sha256: string; label: string; rng: boolean }> = [];
       const schema = it.schema;
       // The schema's text is read only if a derived entry is missing (it is megabytes; a warm run never needs it).
@@ -178,6 +185,18 @@ export class RuleChecker {
           // SaxonJS's parser rejects some documents the earlier checks let through (issue 8's fuzzing found a
           // misplaced <?xml?>): a problem in the document, reported as such rather than as an internal error.
           out[i]!.push(diagnostic({ file: it.file, line: null, severity: 'error', source: 'schematron', code: 'schematron.unparsable', message: `the Schematron rules could not run on the document: ${(err as Error).message}; fix the XML error it names` }));
+        }
+      }
+    }
+    if (!checks.pointers) return out;
+    // Without Schematron the schema's pointer attributes were not looked up: fetch them here.
+    if (!checks.schematron) {
+      for (const [i, it] of items.entries()) {
+        if (!parsed[i] || !it.schema) continue;
+        try {
+          pointerAttrs[i] = (await this.derive(it.schema, true, it.schema.path)).pointers ?? undefined;
+        } catch {
+          // Pointers are then checked against the TEI defaults, as for a schema whose rules cannot be compiled.
         }
       }
     }

@@ -22,6 +22,10 @@ export interface ValidateOptions {
   engine?: RelaxNgEngine;
   /** Documents larger than this (MB) are refused unread; default DEFAULT_MAX_SIZE_MB. */
   maxSizeMB?: number;
+  /** Run the schema's Schematron rules (default true); false checks RELAX NG validity only, as Jing does. */
+  schematron?: boolean;
+  /** Check that pointers resolve (default true). */
+  pointers?: boolean;
 }
 
 export interface ValidateResult {
@@ -102,6 +106,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
   const ruled = [...bySchema.values()].flatMap(({ schema, items }) => items.map((it) => ({ it, schema })));
   const ruleChecks = new RuleChecker(io, resolver).check(
     ruled.map(({ it, schema }) => ({ file: it.report.file, absPath: it.absPath, text: it.expanded.text, original: it.original, schema })),
+    { schematron: options.schematron ?? true, pointers: options.pointers ?? true },
   );
   const [, ruleResults] = await Promise.all([relaxNg, ruleChecks]);
   ruled.forEach(({ it }, i) => it.report.diagnostics.push(...(ruleResults[i] ?? []).map((d) => fromIncluded(d, it.expanded))));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/io.js';
+import { repoRoot, runCli } from '../../helpers/io.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -41,6 +41,23 @@ describe('teikit validate (CLI table)', () => {
     expect(docs[0].diagnostics[0].message).toMatch(/https:\/\/example\.org\/nowhere\.rng is not available offline/);
     expect(docs[1].diagnostics[0]).toMatchObject({ line: 2, column: 14, source: 'xml' });
   });
+
+  // A fixture with one Schematron error (@calendar on an empty <date>) and one dangling pointer (#julian).
+  const calendar = 'tests/fixtures/schematron/tei_all-att.calendarSystem-calendar-calendar_attr_on_empty_element-constraint-rule-11.xml';
+  const checkCases: Array<{ args: string[]; code: number; sources: string[] }> = [
+    { args: [], code: 1, sources: ['pointer', 'schematron'] },
+    { args: ['--no-schematron'], code: 1, sources: ['pointer'] },
+    { args: ['--no-pointers'], code: 1, sources: ['schematron'] },
+    { args: ['--no-schematron', '--no-pointers'], code: 0, sources: [] },
+  ];
+  for (const c of checkCases) {
+    it(`checks chosen: validate ${c.args.join(' ') || '(all checks)'} reports ${c.sources.join(' and ') || 'nothing'}`, async () => {
+      const r = await runCli(['validate', '--format', 'json', ...c.args, calendar], repoRoot);
+      expect(r.code, r.stderr).toBe(c.code);
+      const sources = JSON.parse(r.stdout).documents[0].diagnostics.map((d: { source: string }) => d.source);
+      expect([...new Set(sources)].sort()).toEqual(c.sources);
+    });
+  }
 
   it('--format json prints one JSON document on stdout and nothing else', async () => {
     const r = await runCli(['validate', '--format', 'json', path.join(dir, 'broken.xml')]);
