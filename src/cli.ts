@@ -89,7 +89,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       .description('check well-formedness, TEI RELAX NG, Schematron and pointers of documents')
       .argument('[paths...]', 'files or folders (every *.xml below them)', ['tei']),
   ))
-    .option('--no-schematron', "skip the schema's Schematron rules (RELAX NG validity only, as Jing checks)")
+    .option('--no-schematron', 'skip Schematron (the schema\'s rules and any .sch the document declares)')
     .option('--no-pointers', 'skip the check that pointers (#id references) resolve')
     .action(async (paths: string[], opts: ValidationCliOptions & { jobs: number; quiet?: boolean; schematron: boolean; pointers: boolean }) => {
       const options = { ...validationOptions(opts), schematron: opts.schematron, pointers: opts.pointers };
