@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
-import { attr, childElements, parseXml, XML_NS, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
+import { attr, childElements, parseXml, XML_NS, type XmlAttr, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { RELAXNG_NS } from './schema.js';
 
 /**
@@ -116,20 +116,83 @@ export interface PointerInput {
   attributes?: PointerAttributes;
 }
 
-interface IdSite {
-  el: XmlElement;
-  offset: number;
+/** A pointer whose target document is known only once every document of the run has been added. */
+interface Deferred {
+  attrName: string;
+  token: string;
+  pointer: string;
+  docPart: string;
+  id: string;
+  line: number;
+  column: number;
 }
 
-function inExample(el: XmlElement): boolean {
-  for (let e: XmlElement | null = el; e; e = e.parent) if (e.ns === EXAMPLES_NS) return true;
-  return false;
+/** What pointer checking keeps of a document once its tree is gone. */
+interface DocPointers {
+  file: string;
+  /** The parsed text, for the line of an id a suggestion names. */
+  source: string;
+  lineStarts: number[] | null;
+  /** Each xml:id (outside examples) and the offset of its first occurrence. */
+  ids: Map<string, number>;
+  index: IdIndex | null;
+  /** Diagnostics in order: duplicate ids, then pointers in document order (a Deferred until its target is known). */
+  entries: Array<Diagnostic | Deferred>;
 }
 
-function* elementsOutsideExamples(el: XmlElement): Generator<XmlElement> {
-  if (el.ns === EXAMPLES_NS) return;
-  yield el;
-  for (const c of childElements(el)) yield* elementsOutsideExamples(c);
+/** Which attributes of an element hold pointers: `specific` (by expanded name) and `anyElement` together. */
+type PointerNames = Map<string, Map<string, ReadonlySet<string>>>;
+const pointerNames = new WeakMap<PointerAttributes, { any: ReadonlySet<string>; byName: PointerNames }>();
+
+function pointerNamesOf(attrs: PointerAttributes): { any: ReadonlySet<string>; byName: PointerNames } {
+  let known = pointerNames.get(attrs);
+  if (!known) {
+    const any = new Set(attrs.anyElement);
+    const byName: PointerNames = new Map();
+    for (const [key, names] of Object.entries(attrs.byElement)) {
+      // `Q{uri}local`: a local name has no `}`.
+      const close = key.lastIndexOf('}');
+      const ns = key.slice(2, close);
+      let locals = byName.get(ns);
+      if (!locals) byName.set(ns, (locals = new Map()));
+      locals.set(key.slice(close + 1), new Set([...names, ...any]));
+    }
+    pointerNames.set(attrs, (known = { any, byName }));
+  }
+  return known;
+}
+
+/** One walk of a document outside examples: its xml:id attributes, prefixDef elements and pointer attributes, in document order. */
+function scan(root: XmlElement, attrs: PointerAttributes): { ids: Array<{ value: string; offset: number }>; prefixDefEls: XmlElement[]; pointers: XmlAttr[] } {
+  const { any, byName } = pointerNamesOf(attrs);
+  const ids: Array<{ value: string; offset: number }> = [];
+  const prefixDefEls: XmlElement[] = [];
+  const pointers: XmlAttr[] = [];
+  // A loop over an explicit stack, not recursion: documents can be deep, and this runs on every element.
+  const stack: XmlElement[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (el.ns === EXAMPLES_NS) continue;
+    if (el.attrs.length) {
+      const names = byName.get(el.ns ?? '')?.get(el.local) ?? any;
+      let idSeen = false;
+      for (const a of el.attrs) {
+        // An element's first xml:id is its id.
+        if (!idSeen && a.local === 'id' && a.ns === XML_NS) {
+          idSeen = true;
+          ids.push({ value: a.value, offset: a.offset });
+        }
+        if (names.has(a.name)) pointers.push(a);
+      }
+    }
+    if (el.local === 'prefixDef' && el.ns === TEI_NS) prefixDefEls.push(el);
+    const ch = el.children;
+    for (let k = ch.length - 1; k >= 0; k--) {
+      const c = ch[k]!;
+      if (c.kind === 'element') stack.push(c);
+    }
+  }
+  return { ids, prefixDefEls, pointers };
 }
 
 interface PrefixDef {
@@ -138,10 +201,9 @@ interface PrefixDef {
 }
 
 /** `listPrefixDef/prefixDef`: `ident:rest` → `rest` matched whole by @matchPattern and rewritten by @replacementPattern. */
-function prefixDefs(doc: XmlDocument): Map<string, PrefixDef[]> {
+function prefixDefs(els: readonly XmlElement[]): Map<string, PrefixDef[]> {
   const out = new Map<string, PrefixDef[]>();
-  for (const el of elementsOutsideExamples(doc.root)) {
-    if (el.local !== 'prefixDef' || el.ns !== TEI_NS) continue;
+  for (const el of els) {
     const ident = attr(el, 'ident');
     const match = attr(el, 'matchPattern');
     const replacement = attr(el, 'replacementPattern');
@@ -155,20 +217,39 @@ function prefixDefs(doc: XmlDocument): Map<string, PrefixDef[]> {
   return out;
 }
 
+/** Rows of the edit-distance table, reused: one per call would be garbage for every candidate id. */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/** Edit distance of a and b when it is at most `max`, else max + 1 (work stops as soon as it must exceed max). */
 export function levenshtein(a: string, b: string, max = Infinity): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length + 1);
+    rowB = new Int32Array(b.length + 1);
+  }
+  let prev = rowA;
+  let cur = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let best = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, cur[j]!);
+      const sub = prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      const v = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = v;
+      if (v < best) best = v;
     }
     if (best > max) return max + 1;
+    const t = prev;
     prev = cur;
+    cur = t;
   }
-  return prev[b.length]!;
+  const d = prev[b.length]!;
+  return d > max ? max + 1 : d;
 }
 
 /**
@@ -211,84 +292,129 @@ function nearest(id: string, index: IdIndex): string[] {
 /** True for a URI with a scheme (http:, urn:, mailto:…), which names something outside the run. */
 const hasScheme = (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s);
 
+/** 1-based line of an offset, as XmlDocument.position counts lines. */
+function lineOf(d: DocPointers, offset: number): number {
+  if (!d.lineStarts) {
+    const starts = [0];
+    const s = d.source;
+    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) starts.push(i + 1);
+    d.lineStarts = starts;
+  }
+  const starts = d.lineStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/**
+ * Pointer integrity over the documents of a run, added one at a time so that each document's tree can
+ * be dropped once added (a corpus's trees together are hundreds of megabytes): what a document keeps is
+ * its ids and the diagnostics found so far. Pointers into this document are resolved when it is added;
+ * `other.xml#id` once every document is known (`finish`).
+ */
+export class PointerChecker {
+  private readonly docs: DocPointers[] = [];
+
+  /** Adds a well-formed document (parsed here unless `parsed` is given). */
+  add(input: PointerInput): void {
+    const doc = input.parsed ?? parseXml(input.text);
+    const file = input.file;
+    const entries: Array<Diagnostic | Deferred> = [];
+    const found = scan(doc.root, input.attributes ?? DEFAULT_POINTER_ATTRIBUTES);
+    const ids = new Map<string, number>();
+    for (const a of found.ids) {
+      const first = ids.get(a.value);
+      if (first !== undefined) {
+        const p = doc.position(first);
+        const here = doc.position(a.offset);
+        entries.push(
+          diagnostic({ file, line: here.line, column: here.column, severity: 'error', source: 'pointer', code: 'pointer.duplicate-id', message: `xml:id "${a.value}" is already used at line ${p.line}:${p.column}; ids must be unique within a document: rename one of them (and the pointers meant for it)` }),
+        );
+      } else ids.set(a.value, a.offset);
+    }
+    const self: DocPointers = { file, source: doc.source, lineStarts: null, ids, index: null, entries };
+    const prefixes = found.prefixDefEls.length ? prefixDefs(found.prefixDefEls) : null;
+    for (const a of found.pointers) {
+      for (const token of a.value.split(/\s+/)) {
+        if (!token) continue;
+        let pointer = token;
+        const colon = token.indexOf(':');
+        if (prefixes && colon > 0 && !token.startsWith('#')) {
+          const defs = prefixes.get(token.slice(0, colon));
+          const rest = token.slice(colon + 1);
+          const def = defs?.find((d) => d.match.test(rest));
+          // XPath replacement syntax ($1) is JavaScript's too.
+          if (def) pointer = rest.replace(def.match, def.replacement);
+        }
+        const hash = pointer.indexOf('#');
+        if (hash < 0) continue;
+        const docPart = pointer.slice(0, hash);
+        const id = decodeFragment(pointer.slice(hash + 1));
+        // Empty fragments and XPointer schemes (#xpath(…), #range(…)) are not id references.
+        if (!id || id.includes('(')) continue;
+        if (docPart) {
+          if (hasScheme(docPart) || docPart.startsWith('/')) continue;
+          const pos = doc.position(a.offset);
+          entries.push({ attrName: a.name, token, pointer, docPart, id, line: pos.line, column: pos.column });
+          continue;
+        }
+        if (ids.has(id)) continue;
+        const pos = doc.position(a.offset);
+        entries.push(this.dangling(self, self, { attrName: a.name, token, pointer, docPart, id, line: pos.line, column: pos.column }));
+      }
+    }
+    this.docs.push(self);
+  }
+
+  /** Diagnostics of every document added, in the order added; `other.xml#id` resolved among them. */
+  finish(): Diagnostic[][] {
+    const byFile = new Map(this.docs.map((d, i) => [path.normalize(d.file), i]));
+    return this.docs.map((d) => {
+      const out: Diagnostic[] = [];
+      for (const e of d.entries) {
+        if (!('docPart' in e)) {
+          out.push(e);
+          continue;
+        }
+        const t = byFile.get(path.normalize(path.join(path.dirname(d.file), e.docPart)));
+        if (t === undefined) continue; // a document outside this run: nothing to check it against
+        const target = this.docs[t]!;
+        if (target.ids.has(e.id)) continue;
+        out.push(this.dangling(d, target, e));
+      }
+      return out;
+    });
+  }
+
+  private dangling(from: DocPointers, target: DocPointers, e: Deferred): Diagnostic {
+    const where = target === from ? 'this document' : target.file;
+    const near = nearest(e.id, (target.index ??= idIndex(target.ids.keys())));
+    const hint = near.length
+      ? `; did you mean ${near.map((n) => `"#${n}" (line ${lineOf(target, target.ids.get(n)!)})`).join(' or ')}?`
+      : `; add xml:id="${e.id}" to the element meant, or correct the pointer`;
+    const shown = e.pointer === e.token ? `"${e.token}"` : `"${e.token}" (expanded to "${e.pointer}")`;
+    return diagnostic({ file: from.file, line: e.line, column: e.column, severity: 'error', source: 'pointer', code: 'pointer.dangling', message: `@${e.attrName} points to ${shown}, but no element in ${where} has xml:id "${e.id}"${hint}` });
+  }
+}
+
 /**
  * Checks every document's pointers; result i holds the diagnostics of docs[i]. Documents must be
  * well-formed (they are parsed here unless `parsed` is given).
  */
 export function checkPointers(docs: readonly PointerInput[]): Diagnostic[][] {
-  const parsed = docs.map((d) => d.parsed ?? parseXml(d.text));
-  const ids: Array<Map<string, IdSite>> = [];
-  const results: Diagnostic[][] = docs.map(() => []);
-  parsed.forEach((doc, i) => {
-    const map = new Map<string, IdSite>();
-    for (const el of elementsOutsideExamples(doc.root)) {
-      const a = el.attrs.find((x) => x.local === 'id' && x.ns === XML_NS);
-      if (!a) continue;
-      const first = map.get(a.value);
-      if (first) {
-        const p = doc.position(first.offset);
-        const here = doc.position(a.offset);
-        results[i]!.push(
-          diagnostic({ file: docs[i]!.file, line: here.line, column: here.column, severity: 'error', source: 'pointer', code: 'pointer.duplicate-id', message: `xml:id "${a.value}" is already used at line ${p.line}:${p.column}; ids must be unique within a document: rename one of them (and the pointers meant for it)` }),
-        );
-      } else map.set(a.value, { el, offset: a.offset });
-    }
-    ids.push(map);
-  });
-  const byFile = new Map(docs.map((d, i) => [path.normalize(d.file), i]));
-  const indexes: Array<IdIndex | undefined> = [];
-  parsed.forEach((doc, i) => {
-    const file = docs[i]!.file;
-    const pointerAttrs = docs[i]!.attributes ?? DEFAULT_POINTER_ATTRIBUTES;
-    const any = new Set(pointerAttrs.anyElement);
-    const prefixes = prefixDefs(doc);
-    for (const el of elementsOutsideExamples(doc.root)) {
-      if (!el.attrs.length) continue;
-      const specific = pointerAttrs.byElement[`Q{${el.ns ?? ''}}${el.local}`];
-      for (const a of el.attrs) {
-        if (!(specific?.includes(a.name) || any.has(a.name))) continue;
-        for (const token of a.value.split(/\s+/).filter(Boolean)) {
-          let pointer = token;
-          const colon = token.indexOf(':');
-          if (colon > 0 && !token.startsWith('#')) {
-            const defs = prefixes.get(token.slice(0, colon));
-            const rest = token.slice(colon + 1);
-            const def = defs?.find((d) => d.match.test(rest));
-            // XPath replacement syntax ($1) is JavaScript's too.
-            if (def) pointer = rest.replace(def.match, def.replacement);
-          }
-          const hash = pointer.indexOf('#');
-          if (hash < 0) continue;
-          const docPart = pointer.slice(0, hash);
-          const id = decodeFragment(pointer.slice(hash + 1));
-          // Empty fragments and XPointer schemes (#xpath(…), #range(…)) are not id references.
-          if (!id || id.includes('(')) continue;
-          let target = i;
-          if (docPart) {
-            if (hasScheme(docPart) || docPart.startsWith('/')) continue;
-            const t = byFile.get(path.normalize(path.join(path.dirname(file), docPart)));
-            if (t === undefined) continue; // a document outside this run: nothing to check it against
-            target = t;
-          }
-          if (ids[target]!.has(id)) continue;
-          const pos = doc.position(a.offset);
-          const where = target === i ? 'this document' : docs[target]!.file;
-          const near = nearest(id, (indexes[target] ??= idIndex(ids[target]!.keys())));
-          const hint = near.length
-            ? `; did you mean ${near.map((n) => `"#${n}" (line ${parsed[target]!.position(ids[target]!.get(n)!.offset).line})`).join(' or ')}?`
-            : `; add xml:id="${id}" to the element meant, or correct the pointer`;
-          const shown = pointer === token ? `"${token}"` : `"${token}" (expanded to "${pointer}")`;
-          results[i]!.push(
-            diagnostic({ file, line: pos.line, column: pos.column, severity: 'error', source: 'pointer', code: 'pointer.dangling', message: `@${a.name} points to ${shown}, but no element in ${where} has xml:id "${id}"${hint}` }),
-          );
-        }
-      }
-    }
-  });
-  return results;
+  const checker = new PointerChecker();
+  for (const d of docs) checker.add(d);
+  return checker.finish();
 }
 
 function decodeFragment(s: string): string {
+  // Without a % there is nothing to decode (and nothing to fail on).
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {

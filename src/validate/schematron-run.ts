@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../diagnostic.js';
 import type { Io } from '../io.js';
 import { parseXml, type XmlDocument } from '../util/xml-positions.js';
 import { cacheRoot, FileCache } from './cache.js';
-import { checkPointers, pointerAttributesFromRng, type PointerAttributes } from './pointers.js';
+import { PointerChecker, pointerAttributesFromRng, type PointerAttributes } from './pointers.js';
 import { readXmlModels, SCHEMATRON_NS, sha256, type ResolvedSchema, type SchemaResolver } from './schema.js';
 import { compilePattern, compileSchematron, runSchematron, SCHEMATRON_FORMAT, type CompiledPattern, type CompiledSchematron, type PatternCompiler, type PatternSef } from './schematron.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
@@ -145,64 +145,70 @@ export class RuleChecker {
   async check(items: readonly RuleCheckInput[], checks: RuleChecks = { schematron: true, pointers: true }): Promise<Diagnostic[][]> {
     const out: Diagnostic[][] = items.map(() => []);
     if (!checks.schematron && !checks.pointers) return out;
-    const parsed: Array<XmlDocument | null> = items.map((it) => {
-      try {
-        return parseXml(it.text);
-      } catch {
-        return null; // the well-formedness check has reported it
-      }
-    });
-    const pointerAttrs: Array<PointerAttributes | undefined> = [];
+    // One document at a time, its tree dropped once both checks have seen it: a corpus's trees together are
+    // hundreds of megabytes, which the garbage collector would otherwise go over again and again.
+    const pointers = new PointerChecker();
+    const live: number[] = [];
     for (const [i, it] of items.entries()) {
-      const doc = parsed[i];
-      if (!doc || !checks.schematron) continue;
-      const sources: Array<{ text: string; sha256: string; label: string; rng: boolean }> = [];
-      const schema = it.schema;
-      // The schema's text is read only if a derived entry is missing (it is megabytes; a warm run never needs it).
-      if (schema) sources.push({ get text() { return schema.text; }, sha256: schema.sha256, label: schema.path, rng: true });
-      for (const m of readXmlModels(it.original)) {
-        if (m.schematypens !== SCHEMATRON_NS && !(m.schematypens === null && /\.sch$/i.test(m.href))) continue;
-        try {
-          const sch = await this.resolver.resolve(m.href, it.absPath);
-          sources.push({ text: sch.text, sha256: sch.sha256 || sha256(sch.text), label: m.href, rng: false });
-        } catch (err) {
-          out[i]!.push(diagnostic({ file: it.file, line: 1, severity: 'error', source: 'schematron', code: 'schematron.schema-missing', message: `the Schematron schema ${m.href} declared in <?xml-model?> could not be read (${(err as Error).message}); fix the href or remove the declaration` }));
-        }
+      let doc: XmlDocument;
+      try {
+        doc = parseXml(it.text);
+      } catch {
+        continue; // the well-formedness check has reported it
       }
-      for (const src of sources) {
-        let derived: Derived;
+      live.push(i);
+      let pointerAttrs: PointerAttributes | undefined;
+      if (checks.schematron) pointerAttrs = await this.runRules(it, doc, out[i]!);
+      else if (checks.pointers && it.schema) {
+        // Without Schematron the schema's pointer attributes were not looked up: fetch them here.
         try {
-          derived = await this.derive(src, src.rng, src.label);
-        } catch (err) {
-          out[i]!.push(diagnostic({ file: it.file, line: null, severity: 'warning', source: 'schematron', code: 'schematron.schema-error', message: `the Schematron rules of ${src.label} could not be compiled, so none of them was checked: ${(err as Error).message}` }));
-          continue;
-        }
-        if (src.rng && derived.pointers) pointerAttrs[i] = derived.pointers;
-        const sch = derived.schematron;
-        try {
-          out[i]!.push(...(await runSchematron(sch, it.text, it.file, () => this.loadSaxon(), doc, this.patternCompiler(src))));
-        } catch (err) {
-          // SaxonJS's parser rejects some documents the earlier checks let through (issue 8's fuzzing found a
-          // misplaced <?xml?>): a problem in the document, reported as such rather than as an internal error.
-          out[i]!.push(diagnostic({ file: it.file, line: null, severity: 'error', source: 'schematron', code: 'schematron.unparsable', message: `the Schematron rules could not run on the document: ${(err as Error).message}; fix the XML error it names` }));
-        }
-      }
-    }
-    if (!checks.pointers) return out;
-    // Without Schematron the schema's pointer attributes were not looked up: fetch them here.
-    if (!checks.schematron) {
-      for (const [i, it] of items.entries()) {
-        if (!parsed[i] || !it.schema) continue;
-        try {
-          pointerAttrs[i] = (await this.derive(it.schema, true, it.schema.path)).pointers ?? undefined;
+          pointerAttrs = (await this.derive(it.schema, true, it.schema.path)).pointers ?? undefined;
         } catch {
           // Pointers are then checked against the TEI defaults, as for a schema whose rules cannot be compiled.
         }
       }
+      if (checks.pointers) pointers.add({ file: it.file, text: it.text, parsed: doc, attributes: pointerAttrs });
     }
-    const live = items.map((it, i) => ({ it, i })).filter(({ i }) => parsed[i]);
-    const results = checkPointers(live.map(({ it, i }) => ({ file: it.file, text: it.text, parsed: parsed[i]!, attributes: pointerAttrs[i] })));
-    live.forEach(({ i }, k) => out[i]!.push(...results[k]!));
+    if (!checks.pointers) return out;
+    const results = pointers.finish();
+    live.forEach((i, k) => out[i]!.push(...results[k]!));
     return out;
+  }
+
+  /** Runs the Schematron of a document's schema and of its `<?xml-model?>` .sch files; gives the schema's pointer attributes. */
+  private async runRules(it: RuleCheckInput, doc: XmlDocument, out: Diagnostic[]): Promise<PointerAttributes | undefined> {
+    let pointerAttrs: PointerAttributes | undefined;
+    const sources: Array<{ text: string; sha256: string; label: string; rng: boolean }> = [];
+    const schema = it.schema;
+    // The schema's text is read only if a derived entry is missing (it is megabytes; a warm run never needs it).
+    if (schema) sources.push({ get text() { return schema.text; }, sha256: schema.sha256, label: schema.path, rng: true });
+    for (const m of readXmlModels(it.original)) {
+      if (m.schematypens !== SCHEMATRON_NS && !(m.schematypens === null && /\.sch$/i.test(m.href))) continue;
+      try {
+        const sch = await this.resolver.resolve(m.href, it.absPath);
+        sources.push({ text: sch.text, sha256: sch.sha256 || sha256(sch.text), label: m.href, rng: false });
+      } catch (err) {
+        out.push(diagnostic({ file: it.file, line: 1, severity: 'error', source: 'schematron', code: 'schematron.schema-missing', message: `the Schematron schema ${m.href} declared in <?xml-model?> could not be read (${(err as Error).message}); fix the href or remove the declaration` }));
+      }
+    }
+    for (const src of sources) {
+      let derived: Derived;
+      try {
+        derived = await this.derive(src, src.rng, src.label);
+      } catch (err) {
+        out.push(diagnostic({ file: it.file, line: null, severity: 'warning', source: 'schematron', code: 'schematron.schema-error', message: `the Schematron rules of ${src.label} could not be compiled, so none of them was checked: ${(err as Error).message}` }));
+        continue;
+      }
+      if (src.rng && derived.pointers) pointerAttrs = derived.pointers;
+      const sch = derived.schematron;
+      try {
+        out.push(...(await runSchematron(sch, it.text, it.file, () => this.loadSaxon(), doc, this.patternCompiler(src))));
+      } catch (err) {
+        // SaxonJS's parser rejects some documents the earlier checks let through (issue 8's fuzzing found a
+        // misplaced <?xml?>): a problem in the document, reported as such rather than as an internal error.
+        out.push(diagnostic({ file: it.file, line: null, severity: 'error', source: 'schematron', code: 'schematron.unparsable', message: `the Schematron rules could not run on the document: ${(err as Error).message}; fix the XML error it names` }));
+      }
+    }
+    return pointerAttrs;
   }
 }

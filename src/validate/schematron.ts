@@ -1,8 +1,8 @@
 import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
-import { childElements, descendants, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
+import { childElements, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
-import { atomicString, ebv, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
+import { atomicString, ebv, elementsInOrder, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
@@ -523,37 +523,66 @@ function generatePattern(schema: SchematronSchema, rules: PlannedRule[], slow: b
   return out.join('\n');
 }
 
-/** Positions (1-based, among all elements in document order) of what each fast pattern is offered. */
-export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument): { cand: Record<string, number[]>; count: number } {
-  const byName = new Map<string, PatternDispatch[]>();
-  const byAttr = new Map<string, PatternDispatch[]>();
-  const byParent = new Map<string, PatternDispatch[]>();
-  const add = (m: Map<string, PatternDispatch[]>, k: string, d: PatternDispatch) => m.set(k, [...(m.get(k) ?? []), d]);
+/** Dispatch lists by namespace URI ('' for none) then local name, so an element is looked up without building its `Q{uri}local`. */
+type ByName = Map<string, Map<string, PatternDispatch[]>>;
+
+function addByName(m: ByName, eqName: string, d: PatternDispatch): void {
+  // `Q{uri}local`: a local name has no `}`.
+  const close = eqName.lastIndexOf('}');
+  const ns = eqName.slice(2, close);
+  const local = eqName.slice(close + 1);
+  let locals = m.get(ns);
+  if (!locals) m.set(ns, (locals = new Map()));
+  const list = locals.get(local);
+  if (!list) locals.set(local, [d]);
+  else if (!list.includes(d)) list.push(d);
+}
+
+/**
+ * Positions (1-based, among all elements in document order) of what each fast pattern is offered.
+ * `elements`: the document's elements in document order, when the caller has them already.
+ */
+export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument, elements: readonly XmlElement[] = elementsInOrder(doc.root)): { cand: Record<string, number[]>; count: number } {
+  const byName: ByName = new Map();
+  const byAttr: ByName = new Map();
+  const byParent: ByName = new Map();
   for (const d of dispatch) {
-    for (const n of d.names) add(byName, n, d);
-    for (const a of d.attrs) add(byAttr, a, d);
-    for (const p of d.attrParents) add(byParent, p, d);
+    for (const n of d.names) addByName(byName, n, d);
+    for (const a of d.attrs) addByName(byAttr, a, d);
+    for (const p of d.attrParents) addByName(byParent, p, d);
   }
   const wild = dispatch.filter((d) => d.wild);
+  const root = dispatch.filter((d) => d.root);
   const anyParent = dispatch.filter((d) => d.attrAnyParent);
-  const cand: Record<string, number[]> = {};
-  const push = (k: string, i: number) => (cand[k] ??= []).push(i);
-  let i = 0;
-  for (const el of descendants(doc.root)) {
-    i++;
-    const name = `Q{${el.ns ?? ''}}${el.local}`;
-    const offered = new Set<PatternDispatch>(wild);
-    for (const d of byName.get(name) ?? []) offered.add(d);
-    for (const a of el.attrs) for (const d of byAttr.get(`Q{${a.ns ?? ''}}${a.local}`) ?? []) offered.add(d);
-    if (el === doc.root) for (const d of dispatch) if (d.root) offered.add(d);
-    for (const d of offered) push(d.key, i);
+  // Positions grow, so a position already pushed for a pattern is its list's last: that is the dedup.
+  const nodes = new Map<PatternDispatch, number[]>();
+  const attrs = new Map<PatternDispatch, number[]>();
+  const push = (m: Map<PatternDispatch, number[]>, d: PatternDispatch, i: number) => {
+    const list = m.get(d);
+    if (!list) m.set(d, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  for (let k = 0; k < elements.length; k++) {
+    const el = elements[k]!;
+    const i = k + 1;
+    for (const d of wild) push(nodes, d, i);
+    const named = byName.get(el.ns ?? '')?.get(el.local);
+    if (named) for (const d of named) push(nodes, d, i);
+    for (const a of el.attrs) {
+      const withAttr = byAttr.get(a.ns ?? '')?.get(a.local);
+      if (withAttr) for (const d of withAttr) push(nodes, d, i);
+    }
+    if (el === doc.root) for (const d of root) push(nodes, d, i);
     if (el.attrs.length) {
-      const withAttrs = new Set<PatternDispatch>(anyParent);
-      for (const d of byParent.get(name) ?? []) withAttrs.add(d);
-      for (const d of withAttrs) push(`a${d.key.slice(1)}`, i);
+      for (const d of anyParent) push(attrs, d, i);
+      const parentOf = byParent.get(el.ns ?? '')?.get(el.local);
+      if (parentOf) for (const d of parentOf) push(attrs, d, i);
     }
   }
-  return { cand, count: i };
+  const cand: Record<string, number[]> = {};
+  for (const [d, list] of nodes) cand[d.key] = list;
+  for (const [d, list] of attrs) cand[`a${d.key.slice(1)}`] = list;
+  return { cand, count: elements.length };
 }
 
 function plan(schema: SchematronSchema): { runnable: PlannedRule[]; skipped: SkippedRule[] } {
@@ -669,9 +698,11 @@ export async function runSchematron(
     diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` });
   const out: Diagnostic[] = compiled.skipped.map(skippedDiag);
   const doc = parsed ?? parseXml(docText);
+  const elements = elementsInOrder(doc.root);
   const { cand, count } = candidates(
     compiled.patterns.flatMap((p) => (p.dispatch ? [p.dispatch] : [])),
     doc,
+    elements,
   );
   // A pattern none of whose contexts can match an element of the document cannot fire (exact: the offer
   // is a superset of what each rule matches), so it is neither compiled nor run; with none left, SaxonJS
@@ -680,7 +711,7 @@ export async function runSchematron(
   // teikit's own XPath evaluator first; SaxonJS only for the patterns it refuses.
   if (options.native !== false && nativeEligible(docText)) {
     const xpathText = forXPath(docText);
-    const native = new NativeRules(compiled, xpathText === docText ? doc : parseXml(xpathText));
+    const native = xpathText === docText ? new NativeRules(compiled, doc, elements) : new NativeRules(compiled, parseXml(xpathText));
     needed = needed.filter((p) => {
       const found = native.run(p, cand, file);
       if (found === null) return true;
@@ -733,16 +764,17 @@ const typeChecked = new Map<string, XPathUnsupported | null>();
 class NativeRules {
   private readonly xdoc: XPathDocument;
   /** Every element in document order: the order of the candidates' positions. */
-  private readonly elements: XmlElement[];
+  private readonly elements: readonly XmlElement[];
   private readonly parse: (expr: string) => Expr;
   private readonly globals: Scope;
 
   constructor(
     private readonly compiled: CompiledSchematron,
     private readonly doc: XmlDocument,
+    elements: readonly XmlElement[] = elementsInOrder(doc.root),
   ) {
-    this.xdoc = new XPathDocument(doc);
-    this.elements = [...descendants(doc.root)];
+    this.xdoc = new XPathDocument(doc, elements);
+    this.elements = elements;
     const ns = new Map(compiled.namespaces.map((n) => [n.prefix, n.uri]));
     this.parse = xpathParser((prefix) => ns.get(prefix), JSON.stringify(compiled.namespaces));
     this.globals = this.scope(null, compiled.lets, this.xdoc.docNode);
@@ -808,15 +840,22 @@ class NativeRules {
         for (const i of cand[`a${p.key.slice(1)}`] ?? []) offered.push(...this.xdoc.attributes(this.elements[i - 1]!));
       }
       const found: Diagnostic[] = [];
+      // Each rule's tests, parsed once the first node matches (after the type check, which parses them all).
+      let tests: Expr[][] | null = null;
       for (const node of offered) {
-        const k = contexts.findIndex((c) => matchesPattern(c, node, { xdoc: this.xdoc, scope: patternScope, current: node }));
-        if (k < 0) continue;
-        this.typeCheck(p, 'all');
+        const matchCtx = { xdoc: this.xdoc, scope: patternScope, current: node };
+        let k = 0;
+        while (k < contexts.length && !matchesPattern(contexts[k]!, node, matchCtx)) k++;
+        if (k === contexts.length) continue;
+        if (!tests) {
+          this.typeCheck(p, 'all');
+          tests = p.source.rules.map((r) => r.checks.map((c) => this.parse(c.test)));
+        }
         const rule = p.source.rules[k]!;
-        const ctx = { xdoc: this.xdoc, scope: this.scope(patternScope, rule.lets, node), current: node };
-        for (const c of rule.checks) {
+        const ctx = rule.lets.length ? { xdoc: this.xdoc, scope: this.scope(patternScope, rule.lets, node), current: node } : matchCtx;
+        for (const [n, c] of rule.checks.entries()) {
           const check = p.checks[c.no]!;
-          const holds = ebv(evaluate(this.parse(c.test), ctx, node));
+          const holds = ebv(evaluate(tests[k]![n]!, ctx, node));
           if (holds === (check.kind === 'assert')) continue;
           const message = normalizeSpace(c.message.map((part) => this.messagePart(part, ctx, node)).join(''));
           const at = this.doc.position(node.kind === 'attribute' ? node.attr.offset : node.kind === 'element' ? node.start : this.doc.root.start);

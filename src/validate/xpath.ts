@@ -48,6 +48,10 @@ export class XPathDocument {
   private readonly attrNodes = new Map<XmlElement, AttrNode[]>();
   /** Elements and text nodes in document order, for the following and preceding axes (built on first use). */
   private flat: Array<XmlElement | XmlText> | null = null;
+  /** Every element in document order (so sorted by `start`): descendants are a range of it. */
+  private elementList: readonly XmlElement[] | null;
+  /** Elements by local name, each list in document order (built on first use). */
+  private byLocal: Map<string, XmlElement[]> | null = null;
 
   /**
    * CDATA sections: teikit's parse keeps them as text nodes of their own, where XPath merges them with the
@@ -55,9 +59,32 @@ export class XPathDocument {
    */
   readonly hasCdata: boolean;
 
-  constructor(readonly doc: XmlDocument) {
+  /** `elements`: the document's elements in document order, when the caller has them already. */
+  constructor(
+    readonly doc: XmlDocument,
+    elements?: readonly XmlElement[],
+  ) {
     this.docNode = { kind: 'document', root: doc.root };
     this.hasCdata = doc.source.includes('<![CDATA[');
+    this.elementList = elements ?? null;
+  }
+
+  elements(): readonly XmlElement[] {
+    return (this.elementList ??= elementsInOrder(this.doc.root));
+  }
+
+  /** The elements with this local name, in document order. */
+  named(local: string): readonly XmlElement[] {
+    if (!this.byLocal) {
+      const m = new Map<string, XmlElement[]>();
+      for (const el of this.elements()) {
+        const list = m.get(el.local);
+        if (list) list.push(el);
+        else m.set(el.local, [el]);
+      }
+      this.byLocal = m;
+    }
+    return this.byLocal.get(local) ?? NO_ELEMENTS;
   }
 
   /** Document order is source order: where each element, text node or attribute begins (the document first). */
@@ -94,6 +121,36 @@ export class XPathDocument {
     }
     return this.flat;
   }
+}
+
+const NO_ELEMENTS: readonly XmlElement[] = [];
+
+/** Every element from `root` down, in document order; a loop, not recursion: documents can be deep. */
+export function elementsInOrder(root: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  const stack: XmlElement[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    out.push(el);
+    const ch = el.children;
+    for (let k = ch.length - 1; k >= 0; k--) {
+      const c = ch[k]!;
+      if (c.kind === 'element') stack.push(c);
+    }
+  }
+  return out;
+}
+
+/** First index of `list` (sorted by start) whose element starts at or after `offset`. */
+function firstFrom(list: readonly XmlElement[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -804,6 +861,47 @@ function axisNodes(axis: Axis, n: XNode, xdoc: XPathDocument): XNode[] {
   }
 }
 
+/** The nodes of an axis that pass a node test, in axis order; the common axes without a list of every node first. */
+function stepNodes(axis: Axis, test: NodeTest, n: XNode, xdoc: XPathDocument): XNode[] {
+  if (test.k !== 'text') {
+    if (axis === 'child') {
+      const out: XNode[] = [];
+      if (n.kind === 'document') {
+        if (elementMatches(test, n.root)) out.push(n.root);
+      } else if (n.kind === 'element') {
+        for (const c of n.children) if (c.kind === 'element' && elementMatches(test, c)) out.push(c);
+      }
+      return out;
+    }
+    if (axis === 'descendant' || axis === 'descendant-or-self') return descendantElements(axis === 'descendant-or-self', test, n, xdoc);
+  }
+  const principal = axis === 'attribute' ? 'attribute' : 'element';
+  return axisNodes(axis, n, xdoc).filter((x) => nameMatches(test, x, principal));
+}
+
+/** nameMatches for an element and a test other than text(). */
+function elementMatches(test: NodeTest, el: XmlElement): boolean {
+  return test.k === 'any' || (test.k === 'name' && (test.ns === undefined || test.ns === el.ns) && (test.local === undefined || test.local === el.local));
+}
+
+/**
+ * The descendant(-or-self) axis filtered by an element test: the elements that start inside the node's
+ * span, taken from the document's lists (by local name when the test has one) instead of walking the subtree.
+ */
+function descendantElements(orSelf: boolean, test: NodeTest, n: XNode, xdoc: XPathDocument): XNode[] {
+  const out: XNode[] = [];
+  if (orSelf && nameMatches(test, n, 'element')) out.push(n);
+  if (n.kind !== 'element' && n.kind !== 'document') return out;
+  const list = test.k === 'name' && test.local !== undefined ? xdoc.named(test.local) : xdoc.elements();
+  const from = n.kind === 'document' ? 0 : firstFrom(list, n.start + 1);
+  const to = n.kind === 'document' ? list.length : firstFrom(list, n.end);
+  for (let k = from; k < to; k++) {
+    const el = list[k]!;
+    if (elementMatches(test, el)) out.push(el);
+  }
+  return out;
+}
+
 function inDocumentOrder(items: Item[], xdoc: XPathDocument): Item[] {
   if (items.length < 2) return items;
   const nodes = items as XNode[];
@@ -1033,6 +1131,9 @@ function call(name: string, args: Expr[], ctx: EvalContext, f: Focus): Item[] {
   }
 }
 
+/** `A//name` rewritten as `A/descendant::name`, made once per expression. */
+const descendantPaths = new WeakMap<Expr, Expr>();
+
 function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
   switch (e.k) {
     case 'lit':
@@ -1091,10 +1192,14 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
     case 'path': {
       // `A//name` without predicates: the descendants of A by that name, without listing every node in between.
       if (e.a.k === 'path' && e.a.b.k === 'step' && e.a.b.axis === 'descendant-or-self' && e.b.k === 'step' && e.b.axis === 'child' && !e.b.preds.length) {
-        return ev({ k: 'path', a: e.a.a, b: { k: 'step', axis: 'descendant', test: e.b.test, preds: [] } }, ctx, f);
+        let short = descendantPaths.get(e);
+        if (!short) descendantPaths.set(e, (short = { k: 'path', a: e.a.a, b: { k: 'step', axis: 'descendant', test: e.b.test, preds: [] } }));
+        return ev(short, ctx, f);
       }
       const left = ev(e.a, ctx, f);
       if (!left.every(isNode)) refuse('a path step from an atomic value (XPTY0019)');
+      // One step from one node gives its nodes without duplicates and in document order already.
+      if (left.length === 1 && e.b.k === 'step') return ev(e.b, ctx, { item: left[0]!, pos: 1, size: 1 });
       const out: Item[] = [];
       // A loop, not push(...): one step can give hundreds of thousands of nodes, more than a call's arguments.
       left.forEach((item, k) => {
@@ -1107,8 +1212,7 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
     case 'step': {
       if (e.test.k === 'text' && ctx.xdoc.hasCdata) refuse('text() in a document with CDATA sections');
       const n = focusNode(f, 'a path step');
-      const principal = e.axis === 'attribute' ? 'attribute' : 'element';
-      const found = axisNodes(e.axis, n, ctx.xdoc).filter((x) => nameMatches(e.test, x, principal));
+      const found = stepNodes(e.axis, e.test, n, ctx.xdoc);
       // Predicates count positions in axis order (reverse axes count backwards), the result is in document order.
       const kept = applyPredicates(found, e.preds, ctx);
       return REVERSE.has(e.axis) ? kept.reverse() : kept;
@@ -1132,7 +1236,7 @@ export function matchesPattern(p: Expr, node: XNode, ctx: EvalContext): boolean 
       if (node.kind === 'document' || !nameMatches(p.test, node, p.axis === 'attribute' ? 'attribute' : 'element')) return false;
       if (p.axis === 'child' && node.kind === 'attribute') return false;
       for (const pred of p.preds) {
-        const v = ev(pred, { ...ctx, current: node }, { item: node, pos: null, size: null });
+        const v = ev(pred, ctx.current === node ? ctx : { ...ctx, current: node }, { item: node, pos: null, size: null });
         if (v.length === 1 && !isNode(v[0]!) && isNum(v[0] as Atomic)) refuse('a numeric predicate in a pattern');
         if (!ebv(v)) return false;
       }

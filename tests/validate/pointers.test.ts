@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import * as fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { checkPointers, levenshtein, pointerAttributesFromRng } from '../../src/validate/pointers.js';
+import { parseXml } from '../../src/util/xml-positions.js';
+import { checkPointers, levenshtein, PointerChecker, pointerAttributesFromRng } from '../../src/validate/pointers.js';
 import { teiAllPath } from './schematron-helpers.js';
 
 const tei = (body: string, header = '') =>
@@ -53,5 +55,57 @@ describe('pointer integrity', () => {
     expect(levenshtein('kim-il-sung', 'kim-il-sun')).toBe(1);
     expect(levenshtein('abc', 'xyz')).toBe(3);
     expect(levenshtein('abc', 'abcdef', 2)).toBe(3);
+  });
+
+  it('levenshtein with a bound: the distance when within it, else bound + 1 (against the textbook table)', () => {
+    const textbook = (a: string, b: string) => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+      for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      return d[a.length]![b.length]!;
+    };
+    const id = fc.string({ unit: fc.constantFrom('a', 'b', 'c', '-', '1'), maxLength: 12 });
+    fc.assert(
+      fc.property(id, id, fc.constantFrom(0, 1, 2, 3, Infinity), (a, b, max) => {
+        const d = textbook(a, b);
+        expect(levenshtein(a, b, max)).toBe(d <= max ? d : max + 1);
+      }),
+      { numRuns: 2000, seed: 20261201 },
+    );
+    // Longer ids than the first call's rows: the reused rows grow.
+    expect(levenshtein('x'.repeat(100) + 'a', 'x'.repeat(100) + 'b', 2)).toBe(1);
+  });
+});
+
+describe('pointers across documents added one at a time', () => {
+  const files = ['dir/a.xml', 'dir/b.xml', 'dir/c.xml'];
+  const a = tei('<p xml:id="alpha1"><ref target="b.xml#b1">1</ref> <ref target="#gone">2</ref> <ref target="c.xml#cc1">3</ref> <ref target="a.xml#alpha2">4</ref> <ref target="#alpha1">5</ref></p>');
+  const b = tei('<p xml:id="b1"><ref target="a.xml#alpha1">1</ref> <ref target="a.xml#alpha9">2</ref></p>\n<p xml:id="b1">dup</p>');
+  const c = tei('<p>x</p>\n<p xml:id="cc0">x</p>');
+  // As checkPointers gave them when it held every tree at once (before PointerChecker).
+  const expected = [
+    [
+      '4:56 pointer.dangling @target points to "#gone", but no element in this document has xml:id "gone"; add xml:id="gone" to the element meant, or correct the pointer',
+      '4:84 pointer.dangling @target points to "c.xml#cc1", but no element in dir/c.xml has xml:id "cc1"; did you mean "#cc0" (line 5)?',
+      '4:116 pointer.dangling @target points to "a.xml#alpha2", but no element in this document has xml:id "alpha2"; did you mean "#alpha1" (line 4)?',
+    ],
+    [
+      '5:4 pointer.duplicate-id xml:id "b1" is already used at line 4:4; ids must be unique within a document: rename one of them (and the pointers meant for it)',
+      '4:56 pointer.dangling @target points to "a.xml#alpha9", but no element in dir/a.xml has xml:id "alpha9"; did you mean "#alpha1" (line 4)?',
+    ],
+    [],
+  ];
+
+  it('resolves pointers to documents added before and after, in document order, each tree dropped once added', () => {
+    const checker = new PointerChecker();
+    [a, b, c].forEach((text, i) => checker.add({ file: files[i]!, text, parsed: parseXml(text) }));
+    expect(checker.finish().map(brief)).toEqual(expected);
+  });
+
+  it('gives what checkPointers gives in any order of the documents', () => {
+    for (const order of [[0, 1, 2], [2, 1, 0], [1, 2, 0]]) {
+      const texts = [a, b, c];
+      const got = checkPointers(order.map((k) => ({ file: files[k]!, text: texts[k]! })));
+      order.forEach((k, i) => expect(brief(got[i]!), files[k]).toEqual(expected[k]));
+    }
   });
 });
