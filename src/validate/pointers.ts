@@ -340,7 +340,8 @@ export class PointerChecker {
     const self: DocPointers = { file, source: doc.source, lineStarts: null, ids, index: null, entries };
     const prefixes = found.prefixDefEls.length ? prefixDefs(found.prefixDefEls) : null;
     for (const a of found.pointers) {
-      for (const token of a.value.split(/\s+/)) {
+      // Most values are one pointer: split (and allocate) only values with whitespace.
+      for (const token of /\s/.test(a.value) ? a.value.split(/\s+/) : [a.value]) {
         if (!token) continue;
         let pointer = token;
         const colon = token.indexOf(':');

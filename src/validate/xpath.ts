@@ -57,7 +57,11 @@ export class XPathDocument {
    * CDATA sections: teikit's parse keeps them as text nodes of their own, where XPath merges them with the
    * text around them. Only text() can tell the difference, so that test is refused in such documents.
    */
-  readonly hasCdata: boolean;
+  get hasCdata(): boolean {
+    // Looked for only when a text() step runs: most documents never need the scan.
+    return (this.cdata ??= this.doc.source.includes('<![CDATA['));
+  }
+  private cdata: boolean | undefined;
 
   /** `elements`: the document's elements in document order, when the caller has them already. */
   constructor(
@@ -65,7 +69,6 @@ export class XPathDocument {
     elements?: readonly XmlElement[],
   ) {
     this.docNode = { kind: 'document', root: doc.root };
-    this.hasCdata = doc.source.includes('<![CDATA[');
     this.elementList = elements ?? null;
   }
 
@@ -159,7 +162,10 @@ function firstFrom(list: readonly XmlElement[], offset: number): number {
  * line numbering, so such documents are left to SaxonJS.
  */
 export function nativeEligible(text: string): boolean {
-  return !text.includes('<!DOCTYPE') && !/\r(?!\n)/.test(text);
+  if (text.includes('<!DOCTYPE')) return false;
+  // Each CR followed by LF (indexOf rather than a regex over the whole text: most documents have no CR).
+  for (let cr = text.indexOf('\r'); cr !== -1; cr = text.indexOf('\r', cr + 1)) if (text.charCodeAt(cr + 1) !== 10) return false;
+  return true;
 }
 
 /** The text as an XML parser sees it: CR LF normalized to LF (same lines, same columns). */
@@ -874,6 +880,13 @@ function stepNodes(axis: Axis, test: NodeTest, n: XNode, xdoc: XPathDocument): X
       return out;
     }
     if (axis === 'descendant' || axis === 'descendant-or-self') return descendantElements(axis === 'descendant-or-self', test, n, xdoc);
+    if (axis === 'parent' || axis === 'ancestor' || axis === 'ancestor-or-self') {
+      // Nearest first (axis order); without the list of every ancestor first.
+      const out: XNode[] = [];
+      if (axis === 'ancestor-or-self' && nameMatches(test, n, 'element')) out.push(n);
+      for (let p = parentOf(n, xdoc); p; p = axis === 'parent' ? null : parentOf(p, xdoc)) if (nameMatches(test, p, 'element')) out.push(p);
+      return out;
+    }
   }
   const principal = axis === 'attribute' ? 'attribute' : 'element';
   return axisNodes(axis, n, xdoc).filter((x) => nameMatches(test, x, principal));
