@@ -1,4 +1,4 @@
-import type { XdmNode } from 'saxon-js';
+import type { TransformOptions, XdmNode } from 'saxon-js';
 
 /** The six derivatives of one document, by file suffix (NAME + suffix). */
 export const OUTPUT_SUFFIXES = ['.html', '.txt', '.entities.csv', '.mentions.csv', '.reactions.csv', '.dc.xml'] as const;
@@ -90,9 +90,12 @@ export class SaxonEngine {
 
   /** One stylesheet on a parsed document. */
   run(sheet: keyof CompiledStylesheets, doc: XdmNode, params: Record<string, string> = {}): string {
+    const options = { stylesheetInternal: this.sheets[sheet], destination: 'serialized', stylesheetParams: params } as TransformOptions;
+    // Not enumerable: SaxonJS writes every enumerable option into a log line it builds even when it does not
+    // log, and the document's part is its whole serialization (a tenth of a large document's transform time).
+    Object.defineProperty(options, 'sourceNode', { value: doc, enumerable: false });
     try {
-      return this.saxon.transform({ stylesheetInternal: this.sheets[sheet], sourceNode: doc, destination: 'serialized', stylesheetParams: params }, 'sync')
-        .principalResult;
+      return this.saxon.transform(options, 'sync').principalResult;
     } catch (err) {
       throw new TransformError(message(err), 'transform');
     }
