@@ -301,16 +301,19 @@
     <xsl:param name="m" as="element()"/>
     <xsl:param name="width" as="xs:integer"/>
     <xsl:variable name="block" as="element()" select="($m/ancestor::*[self::p or self::ab or self::head or self::l or self::item or self::note or self::cell or self::quote or self::said][1], $m/..)[1]"/>
-    <!-- Text of notes inside the block is not context: a note is read elsewhere. -->
-    <xsl:variable name="texts" as="text()*" select="$block//text()[not(ancestor::note[. >> $block])]"/>
-    <xsl:variable name="before" as="xs:string" select="normalize-space(string-join($texts[. &lt;&lt; $m], ''))"/>
-    <xsl:variable name="after" as="xs:string" select="normalize-space(string-join($texts[. &gt;&gt; $m][not(ancestor::* intersect $m)], ''))"/>
+    <!-- The text around a mention is in the siblings of it and its ancestors below the block, found directly rather
+         by ordering every text of the block against it; notes inside the block are not context (read elsewhere). -->
+    <xsl:variable name="path" as="element()*" select="$m/ancestor-or-self::* except $block/ancestor-or-self::*"/>
+    <xsl:variable name="text-before" as="xs:string" select="string-join($path/preceding-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
+    <xsl:variable name="text-after" as="xs:string" select="string-join($path/following-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
+    <xsl:variable name="before" as="xs:string" select="normalize-space($text-before)"/>
+    <xsl:variable name="after" as="xs:string" select="normalize-space($text-after)"/>
     <xsl:variable name="b" as="xs:string" select="if (string-length($before) le $width) then $before
       else '…' || replace(substring($before, string-length($before) - $width + 1), '^\S*\s+', '')"/>
     <xsl:variable name="a" as="xs:string" select="tk:shorten($after, $width)"/>
     <!-- Spaces as in the text: only where the text has them around the mention. -->
-    <xsl:variable name="space-before" as="xs:string" select="if (matches(string-join($texts[. &lt;&lt; $m], ''), '\s$')) then ' ' else ''"/>
-    <xsl:variable name="space-after" as="xs:string" select="if (matches(string-join($texts[. &gt;&gt; $m][not(ancestor::* intersect $m)], ''), '^\s')) then ' ' else ''"/>
+    <xsl:variable name="space-before" as="xs:string" select="if (matches($text-before, '\s$')) then ' ' else ''"/>
+    <xsl:variable name="space-after" as="xs:string" select="if (matches($text-after, '^\s')) then ' ' else ''"/>
     <xsl:sequence select="normalize-space($b || $space-before || tk:plain($m) || $space-after || $a)"/>
   </xsl:function>
 
