@@ -67,32 +67,47 @@ export class XmlSyntaxError extends Error {
 }
 
 export class XmlDocument {
-  readonly byId = new Map<string, XmlElement>();
-  private readonly lineStarts: number[];
+  readonly byId: Map<string, XmlElement>;
+  /** Every element in document order (the root first): a whole-document walk without building a list again. */
+  readonly elements: readonly XmlElement[];
+  /** Computed on the first position() call: most documents never need one. */
+  private lineStarts: number[] | null = null;
 
   constructor(
     readonly source: string,
     readonly root: XmlElement,
+    elements?: XmlElement[],
+    byId?: Map<string, XmlElement>,
   ) {
-    this.lineStarts = [0];
-    for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    for (const el of descendants(root)) {
-      const id = attr(el, 'id', XML_NS);
-      if (id !== null && !this.byId.has(id)) this.byId.set(id, el);
+    this.elements = elements ?? descendants(root);
+    if (byId) this.byId = byId;
+    else {
+      this.byId = new Map();
+      for (const el of this.elements) {
+        const id = attr(el, 'id', XML_NS);
+        if (id !== null && !this.byId.has(id)) this.byId.set(id, el);
+      }
     }
   }
 
   /** 1-based line and column (in UTF-16 code units, as editors count) of a source offset. */
   position(offset: number): Position {
+    const lineStarts = (this.lineStarts ??= lineStartsOf(this.source));
     let lo = 0;
-    let hi = this.lineStarts.length - 1;
+    let hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) lo = mid;
+      if (lineStarts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
   }
+}
+
+function lineStartsOf(source: string): number[] {
+  const starts = [0];
+  for (let nl = source.indexOf('\n'); nl !== -1; nl = source.indexOf('\n', nl + 1)) starts.push(nl + 1);
+  return starts;
 }
 
 /** Source offset of character `i` of a text node's decoded text. */
@@ -112,13 +127,34 @@ export function attr(el: XmlElement, local: string, ns: string | null = null): s
   return null;
 }
 
-export function* descendants(el: XmlElement): Generator<XmlElement> {
-  yield el;
-  for (const c of el.children) if (c.kind === 'element') yield* descendants(c);
+/**
+ * The element and every element below it, in document order. An array built by plain recursion: a
+ * recursive generator costs a resumption per level for every element. For a whole document,
+ * `XmlDocument.elements` is the same list, already built.
+ */
+export function descendants(el: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  collect(el, out);
+  return out;
+}
+
+function collect(el: XmlElement, out: XmlElement[]): void {
+  out.push(el);
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind === 'element') collect(c, out);
+  }
 }
 
 export function childElements(el: XmlElement): XmlElement[] {
-  return el.children.filter((c): c is XmlElement => c.kind === 'element');
+  const out: XmlElement[] = [];
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.kind === 'element') out.push(c);
+  }
+  return out;
 }
 
 /** All decoded text below an element, in document order. */
@@ -173,146 +209,259 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
+/** A qualified name as written and its parts, made once per distinct name in a document and shared. */
+interface QName {
+  name: string;
+  prefix: string;
+  local: string;
+  /** An element name `.trim()` leaves as it is (an end tag's name is compared trimmed). */
+  trimStable: boolean;
+}
+
+/** An open element's children until its end tag; no element keeps it once the parse succeeds. */
+const NO_CHILDREN_YET: XmlNode[] = [];
+
 /** Parses a document into a positioned tree. Comments, processing instructions and the DOCTYPE are skipped. */
 export function parseXml(source: string): XmlDocument {
   const s = source;
+  const n = s.length;
   let i = 0;
   let root: XmlElement | null = null;
   const stack: XmlElement[] = [];
-  const nsStack: Array<Map<string, string>> = [new Map([['xml', XML_NS]])];
+  // Children of the open elements, in order; `childStart[d]` is where those of the element at depth d begin. At
+  // its end tag they become its `children`, an array of exactly their number: one grown by push keeps room for
+  // 16, and a corpus run builds a million of them, which the garbage collector then goes over.
+  const pending: XmlNode[] = [];
+  const childStart: number[] = [];
+  const elements: XmlElement[] = [];
+  // One string for each distinct run of white space between tags (half of all text nodes).
+  const spaces = new Map<string, string>();
+  const byId = new Map<string, XmlElement>();
+  const qnames = new Map<string, QName>();
+  // In-scope namespace bindings as a stack of (prefix, uri) pairs, newest last; `marks[d]` is the binding
+  // count before the element at depth d declared its own. A handful of bindings: a scan beats a Map per element.
+  const bindPrefix: string[] = ['xml'];
+  const bindUri: string[] = [XML_NS];
+  const marks: number[] = [];
+  // Attributes of the start tag being read, reused from tag to tag.
+  const aNames: string[] = [];
+  const aValues: string[] = [];
+  const aOffsets: number[] = [];
+  // The next '&' at or after the current position, so that a text run without one is never searched twice.
+  let nextAmp = s.indexOf('&');
 
   const fail = (msg: string, at: number): never => {
     throw new XmlSyntaxError(msg, at);
   };
+  const qname = (name: string): QName => {
+    let q = qnames.get(name);
+    if (q === undefined) {
+      const c = name.indexOf(':');
+      q = c < 0 ? { name, prefix: '', local: name, trimStable: name.trim() === name } : { name, prefix: name.slice(0, c), local: name.slice(c + 1), trimStable: name.trim() === name };
+      qnames.set(name, q);
+    }
+    return q;
+  };
   const lookupNs = (prefix: string): string | null => {
-    for (let k = nsStack.length - 1; k >= 0; k--) {
-      const v = nsStack[k]!.get(prefix);
-      if (v !== undefined) return v === '' ? null : v;
+    for (let k = bindPrefix.length - 1; k >= 0; k--) {
+      if (bindPrefix[k] === prefix) {
+        const v = bindUri[k]!;
+        return v === '' ? null : v;
+      }
     }
     return null;
   };
-  const addText = (text: string, start: number, end: number, jumps?: Array<[number, number]>) => {
-    const parent = stack[stack.length - 1];
+  const text = (from: number, to: number): void => {
+    const parent = stack.length ? stack[stack.length - 1]! : undefined;
+    if (nextAmp !== -1 && nextAmp < from) nextAmp = s.indexOf('&', from);
+    const hasRef = nextAmp !== -1 && nextAmp < to;
     if (!parent) {
-      if (text.trim()) fail('text outside the root element', start);
+      // Outside the root only white space may stand; most of it needs no decoding to tell.
+      let k = from;
+      while (k < to && isSpace(s.charCodeAt(k))) k++;
+      if (k === to) return;
+      const d = decode(s.slice(from, to), from);
+      if (d.text.trim()) fail('text outside the root element', from);
       return;
     }
-    const node: XmlText = { kind: 'text', text, parent, start, end };
-    if (jumps && jumps.length) node.jumps = jumps;
-    parent.children.push(node);
+    if (!hasRef) {
+      let t = s.slice(from, to);
+      if (to - from <= 64) {
+        let k = from;
+        while (k < to && isSpace(s.charCodeAt(k))) k++;
+        if (k === to) {
+          const shared = spaces.get(t);
+          if (shared === undefined) spaces.set(t, t);
+          else t = shared;
+        }
+      }
+      pending.push({ kind: 'text', text: t, parent, start: from, end: to });
+      return;
+    }
+    const d = decode(s.slice(from, to), from);
+    const node: XmlText = { kind: 'text', text: d.text, parent, start: from, end: to };
+    if (d.jumps && d.jumps.length) node.jumps = d.jumps;
+    pending.push(node);
   };
 
-  while (i < s.length) {
+  while (i < n) {
     const lt = s.indexOf('<', i);
     if (lt < 0) {
-      const d = decode(s.slice(i), i);
-      addText(d.text, i, s.length, d.jumps);
+      text(i, n);
       break;
     }
-    if (lt > i) {
-      const d = decode(s.slice(i, lt), i);
-      addText(d.text, i, lt, d.jumps);
-    }
-    if (s.startsWith('<!--', lt)) {
+    if (lt > i) text(i, lt);
+    const c1 = s.charCodeAt(lt + 1);
+    if (c1 === 33 && s.startsWith('<!--', lt)) {
       const e = s.indexOf('-->', lt + 4);
       if (e < 0) fail('unterminated comment', lt);
       i = e + 3;
-    } else if (s.startsWith('<![CDATA[', lt)) {
+    } else if (c1 === 33 && s.startsWith('<![CDATA[', lt)) {
       const e = s.indexOf(']]>', lt + 9);
       if (e < 0) fail('unterminated CDATA section', lt);
-      addText(s.slice(lt + 9, e), lt + 9, e);
+      const parent = stack.length ? stack[stack.length - 1]! : undefined;
+      if (parent) pending.push({ kind: 'text', text: s.slice(lt + 9, e), parent, start: lt + 9, end: e });
+      else if (s.slice(lt + 9, e).trim()) fail('text outside the root element', lt + 9);
       i = e + 3;
-    } else if (s.startsWith('<?', lt)) {
+    } else if (c1 === 63) {
       const e = s.indexOf('?>', lt + 2);
       if (e < 0) fail('unterminated processing instruction', lt);
       i = e + 2;
-    } else if (s.startsWith('<!', lt)) {
+    } else if (c1 === 33) {
       // DOCTYPE, possibly with an internal subset in brackets (which may itself hold '>').
       let k = lt + 2;
       let depth = 0;
-      let quote = '';
-      for (; k < s.length; k++) {
-        const c = s[k]!;
+      let quote = 0;
+      for (; k < n; k++) {
+        const c = s.charCodeAt(k);
         if (quote) {
-          if (c === quote) quote = '';
-        } else if (c === '"' || c === "'") quote = c;
-        else if (c === '[') depth++;
-        else if (c === ']') depth--;
-        else if (c === '>' && depth <= 0) break;
+          if (c === quote) quote = 0;
+        } else if (c === 34 || c === 39) quote = c;
+        else if (c === 91) depth++;
+        else if (c === 93) depth--;
+        else if (c === 62 && depth <= 0) break;
       }
       i = k + 1;
-    } else if (s[lt + 1] === '/') {
+    } else if (c1 === 47) {
       const gt = s.indexOf('>', lt);
       if (gt < 0) fail('unterminated end tag', lt);
-      const name = s.slice(lt + 2, gt).trim();
       const open = stack.pop();
-      if (!open || open.name !== name) fail(`end tag </${name}> does not match <${open?.name ?? '(none)'}>`, lt);
+      // The usual case checked in place: the open element's name, then only white space.
+      let same = false;
+      if (open) {
+        const q = qname(open.name);
+        if (q.trimStable && s.startsWith(open.name, lt + 2)) {
+          let k = lt + 2 + open.name.length;
+          while (k < gt && isSpace(s.charCodeAt(k))) k++;
+          same = k === gt;
+        }
+      }
+      if (!same) {
+        const name = s.slice(lt + 2, gt).trim();
+        if (!open || open.name !== name) fail(`end tag </${name}> does not match <${open?.name ?? '(none)'}>`, lt);
+      }
       open!.end = gt + 1;
-      nsStack.pop();
+      const first = childStart.pop()!;
+      open!.children = pending.slice(first);
+      pending.length = first;
+      const mark = marks.pop()!;
+      bindPrefix.length = mark;
+      bindUri.length = mark;
       i = gt + 1;
     } else {
       let k = lt + 1;
-      while (k < s.length && !isNameEnd(s.charCodeAt(k))) k++;
-      const name = s.slice(lt + 1, k);
-      if (!name) fail('element name expected after <', lt);
-      const raw: Array<{ name: string; value: string; offset: number }> = [];
+      while (k < n && !isNameEnd(s.charCodeAt(k))) k++;
+      if (k === lt + 1) fail('element name expected after <', lt);
+      const q = qname(s.slice(lt + 1, k));
+      const name = q.name;
+      aNames.length = 0;
+      aValues.length = 0;
+      aOffsets.length = 0;
       let selfClosing = false;
       for (;;) {
-        while (k < s.length && isSpace(s.charCodeAt(k))) k++;
-        if (k >= s.length) fail(`unterminated start tag <${name}>`, lt);
-        if (s[k] === '>') {
+        while (k < n && isSpace(s.charCodeAt(k))) k++;
+        if (k >= n) fail(`unterminated start tag <${name}>`, lt);
+        const c = s.charCodeAt(k);
+        if (c === 62) {
           k++;
           break;
         }
-        if (s[k] === '/' && s[k + 1] === '>') {
+        if (c === 47 && s.charCodeAt(k + 1) === 62) {
           selfClosing = true;
           k += 2;
           break;
         }
         const aStart = k;
-        while (k < s.length && !isNameEnd(s.charCodeAt(k))) k++;
+        while (k < n && !isNameEnd(s.charCodeAt(k))) k++;
         const aName = s.slice(aStart, k);
         while (isSpace(s.charCodeAt(k))) k++;
-        if (s[k] !== '=') fail(`attribute ${aName} has no value`, aStart);
+        if (s.charCodeAt(k) !== 61) fail(`attribute ${aName} has no value`, aStart);
         k++;
         while (isSpace(s.charCodeAt(k))) k++;
-        const q = s[k];
-        if (q !== '"' && q !== "'") fail(`value of attribute ${aName} is not quoted`, k);
-        const vEnd = s.indexOf(q!, k + 1);
+        const qc = s.charCodeAt(k);
+        if (qc !== 34 && qc !== 39) fail(`value of attribute ${aName} is not quoted`, k);
+        const vEnd = s.indexOf(qc === 34 ? '"' : "'", k + 1);
         if (vEnd < 0) fail(`unterminated value of attribute ${aName}`, k);
         // Attribute-value normalisation: literal whitespace characters become spaces (before references are
-        // replaced, so that &#10; stays a line feed, as XML specifies).
-        raw.push({ name: aName, value: decode(s.slice(k + 1, vEnd).replace(/[\t\n\r]/g, ' '), k + 1).text, offset: aStart });
+        // replaced, so that &#10; stays a line feed, as XML specifies). Most values have neither.
+        let plain = true;
+        for (let v = k + 1; v < vEnd; v++) {
+          const vc = s.charCodeAt(v);
+          if (vc === 38 || vc === 9 || vc === 10 || vc === 13) {
+            plain = false;
+            break;
+          }
+        }
+        aNames.push(aName);
+        aValues.push(plain ? s.slice(k + 1, vEnd) : decode(s.slice(k + 1, vEnd).replace(/[\t\n\r]/g, ' '), k + 1).text);
+        aOffsets.push(aStart);
         k = vEnd + 1;
       }
-      const scope = new Map<string, string>();
-      for (const a of raw) {
-        if (a.name === 'xmlns') scope.set('', a.value);
-        else if (a.name.startsWith('xmlns:')) scope.set(a.name.slice(6), a.value);
+      const mark = bindPrefix.length;
+      let declarations = 0;
+      for (let a = 0; a < aNames.length; a++) {
+        const an = aNames[a]!;
+        if (an === 'xmlns') {
+          bindPrefix.push('');
+          bindUri.push(aValues[a]!);
+          declarations++;
+        } else if (an.startsWith('xmlns:')) {
+          bindPrefix.push(an.slice(6));
+          bindUri.push(aValues[a]!);
+          declarations++;
+        }
       }
-      nsStack.push(scope);
-      const split = (qn: string) => {
-        const c = qn.indexOf(':');
-        return c < 0 ? { prefix: '', local: qn } : { prefix: qn.slice(0, c), local: qn.slice(c + 1) };
-      };
-      const en = split(name);
-      const attrs: XmlAttr[] = raw
-        .filter((a) => a.name !== 'xmlns' && !a.name.startsWith('xmlns:'))
-        .map((a) => {
-          const an = split(a.name);
-          return { name: a.name, local: an.local, ns: an.prefix ? lookupNs(an.prefix) : null, value: a.value, offset: a.offset };
-        });
-      const parent = stack[stack.length - 1] ?? null;
-      const el: XmlElement = { kind: 'element', name, local: en.local, ns: lookupNs(en.prefix), attrs, children: [], parent, start: lt, startTagEnd: k, end: k };
-      if (parent) parent.children.push(el);
+      // Sized once: most elements have one or two attributes.
+      const attrs: XmlAttr[] = aNames.length === declarations ? [] : new Array<XmlAttr>(aNames.length - declarations);
+      let id: string | null = null;
+      for (let a = 0, at = 0; a < aNames.length; a++) {
+        const aq = qname(aNames[a]!);
+        const an = aq.name;
+        if (an === 'xmlns' || an.startsWith('xmlns:')) continue;
+        const ns = aq.prefix ? lookupNs(aq.prefix) : null;
+        const value = aValues[a]!;
+        attrs[at++] = { name: an, local: aq.local, ns, value, offset: aOffsets[a]! };
+        if (id === null && ns === XML_NS && aq.local === 'id') id = value;
+      }
+      const parent = stack.length ? stack[stack.length - 1]! : null;
+      const el: XmlElement = { kind: 'element', name, local: q.local, ns: lookupNs(q.prefix), attrs, children: selfClosing ? [] : NO_CHILDREN_YET, parent, start: lt, startTagEnd: k, end: k };
+      if (parent) pending.push(el);
       else if (root) fail('a second root element', lt);
       else root = el;
-      if (selfClosing) nsStack.pop();
-      else stack.push(el);
+      elements.push(el);
+      if (id !== null && !byId.has(id)) byId.set(id, el);
+      if (selfClosing) {
+        bindPrefix.length = mark;
+        bindUri.length = mark;
+      } else {
+        stack.push(el);
+        childStart.push(pending.length);
+        marks.push(mark);
+      }
       i = k;
     }
   }
   if (stack.length) fail(`element <${stack[stack.length - 1]!.name}> is not closed`, stack[stack.length - 1]!.start);
   if (!root) fail('no root element', 0);
-  return new XmlDocument(source, root!);
+  return new XmlDocument(source, root!, elements, byId);
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { attr, descendants, parseXml, sourceOffset, textContent, XML_NS, XmlSyntaxError } from '../../src/util/xml-positions.js';
+import { attr, childElements, descendants, parseXml, sourceOffset, textContent, XML_NS, XmlSyntaxError, type XmlElement } from '../../src/util/xml-positions.js';
 import { corpusDir } from '../helpers/io.js';
 
 describe('parseXml', () => {
@@ -73,4 +73,53 @@ describe('parseXml', () => {
       expect(n).toBeGreaterThan(100);
     }
   });
+
+  it('lists elements in document order once (doc.elements, descendants), ids first come first served', () => {
+    const d = parseXml('<r xml:id="a"><s xml:id="b"><t/></s>x<s xml:id="a"/><u/></r>');
+    const names = (els: readonly XmlElement[]) => els.map((e) => e.name).join(' ');
+    expect(names(d.elements)).toBe('r s t s u');
+    expect(descendants(d.root)).toEqual(d.elements);
+    expect(names(descendants(d.elements[1]!))).toBe('s t');
+    expect(names(childElements(d.root))).toBe('s s u');
+    expect(d.byId.get('a')).toBe(d.root);
+    expect(d.byId.get('b')).toBe(d.elements[1]);
+    // Iterable as before, for callers that loop or spread.
+    expect([...descendants(d.root)].length).toBe(5);
+  });
+
+  it('builds a consistent tree of real documents: children in order, parents, text as in the source', async () => {
+    const names = (await fs.readdir(path.join(corpusDir, 'docs'))).filter((f) => f.endsWith('.xml')).sort().slice(0, 40);
+    let texts = 0;
+    for (const name of names) {
+      const text = await fs.readFile(path.join(corpusDir, 'docs', name), 'utf8');
+      let d;
+      try {
+        d = parseXml(text);
+      } catch {
+        continue;
+      }
+      expect(d.elements[0]).toBe(d.root);
+      // Checked in plain code and gathered: an expect per node would take seconds.
+      const bad: string[] = [];
+      for (const el of d.elements) {
+        if (!text.startsWith(`<${el.name}`, el.start) || text[el.startTagEnd - 1] !== '>') bad.push(`${name}: <${el.name}> at ${el.start}`);
+        let at = el.startTagEnd;
+        for (const c of el.children) {
+          if (c.parent !== el || c.start < at) bad.push(`${name}: child of <${el.name}> at ${c.start}`);
+          at = c.end;
+          // Text without references is the source itself (white space shared between nodes or not).
+          if (c.kind === 'text' && !c.jumps && !text.startsWith('<![CDATA[', c.start - 9)) {
+            if (c.text !== text.slice(c.start, c.end)) bad.push(`${name}: text at ${c.start}`);
+            texts++;
+          }
+        }
+        if (el.end < at) bad.push(`${name}: end of <${el.name}> at ${el.start}`);
+      }
+      expect(bad).toEqual([]);
+      const last = text.lastIndexOf('\n', d.root.start - 1);
+      expect(d.position(d.root.start)).toEqual({ line: text.slice(0, d.root.start).split('\n').length, column: d.root.start - last });
+    }
+    expect(texts).toBeGreaterThan(10000);
+  });
 });
+
