@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
 import { childElements, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
-import { atomicString, ebv, elementsInOrder, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
+import { atomicString, ebv, ElementIndex, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
@@ -523,66 +523,71 @@ function generatePattern(schema: SchematronSchema, rules: PlannedRule[], slow: b
   return out.join('\n');
 }
 
-/** Dispatch lists by namespace URI ('' for none) then local name, so an element is looked up without building its `Q{uri}local`. */
-type ByName = Map<string, Map<string, PatternDispatch[]>>;
-
-function addByName(m: ByName, eqName: string, d: PatternDispatch): void {
-  // `Q{uri}local`: a local name has no `}`.
+/** `Q{uri}local` as namespace ('' for none) and local name; a local name has no `}`. */
+function splitEqName(eqName: string): { ns: string; local: string } {
   const close = eqName.lastIndexOf('}');
-  const ns = eqName.slice(2, close);
-  const local = eqName.slice(close + 1);
-  let locals = m.get(ns);
-  if (!locals) m.set(ns, (locals = new Map()));
-  const list = locals.get(local);
-  if (!list) locals.set(local, [d]);
-  else if (!list.includes(d)) list.push(d);
+  return { ns: eqName.slice(2, close), local: eqName.slice(close + 1) };
 }
 
 /**
- * Positions (1-based, among all elements in document order) of what each fast pattern is offered.
- * `elements`: the document's elements in document order, when the caller has them already.
+ * Positions (1-based, among all elements in document order) of what each fast pattern is offered,
+ * taken from the document's elements by local name (`index`, built if not given) rather than by
+ * looking every element up in every pattern.
  */
-export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument, elements: readonly XmlElement[] = elementsInOrder(doc.root)): { cand: Record<string, number[]>; count: number } {
-  const byName: ByName = new Map();
-  const byAttr: ByName = new Map();
-  const byParent: ByName = new Map();
-  for (const d of dispatch) {
-    for (const n of d.names) addByName(byName, n, d);
-    for (const a of d.attrs) addByName(byAttr, a, d);
-    for (const p of d.attrParents) addByName(byParent, p, d);
-  }
-  const wild = dispatch.filter((d) => d.wild);
-  const root = dispatch.filter((d) => d.root);
-  const anyParent = dispatch.filter((d) => d.attrAnyParent);
-  // Positions grow, so a position already pushed for a pattern is its list's last: that is the dedup.
-  const nodes = new Map<PatternDispatch, number[]>();
-  const attrs = new Map<PatternDispatch, number[]>();
-  const push = (m: Map<PatternDispatch, number[]>, d: PatternDispatch, i: number) => {
-    const list = m.get(d);
-    if (!list) m.set(d, [i]);
-    else if (list[list.length - 1] !== i) list.push(i);
+export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument, index: ElementIndex = new ElementIndex(doc.root)): { cand: Record<string, number[]>; count: number } {
+  const els = index.elements;
+  const named = (eqName: string): number[] => {
+    const { ns, local } = splitEqName(eqName);
+    return index.positions(local).filter((k) => (els[k]!.ns ?? '') === ns);
   };
-  for (let k = 0; k < elements.length; k++) {
-    const el = elements[k]!;
-    const i = k + 1;
-    for (const d of wild) push(nodes, d, i);
-    const named = byName.get(el.ns ?? '')?.get(el.local);
-    if (named) for (const d of named) push(nodes, d, i);
-    for (const a of el.attrs) {
-      const withAttr = byAttr.get(a.ns ?? '')?.get(a.local);
-      if (withAttr) for (const d of withAttr) push(nodes, d, i);
-    }
-    if (el === doc.root) for (const d of root) push(nodes, d, i);
-    if (el.attrs.length) {
-      for (const d of anyParent) push(attrs, d, i);
-      const parentOf = byParent.get(el.ns ?? '')?.get(el.local);
-      if (parentOf) for (const d of parentOf) push(attrs, d, i);
+  // Elements carrying the attributes some pattern asks for, found in one pass over the attributes.
+  const wanted = new Map<string, Map<string, number[]>>();
+  for (const d of dispatch) {
+    for (const a of d.attrs) {
+      const { ns, local } = splitEqName(a);
+      let byNs = wanted.get(local);
+      if (!byNs) wanted.set(local, (byNs = new Map()));
+      byNs.set(ns, []);
     }
   }
+  if (wanted.size) {
+    for (let k = 0; k < els.length; k++) {
+      for (const a of els[k]!.attrs) {
+        const holders = wanted.get(a.local)?.get(a.ns ?? '');
+        if (holders && holders[holders.length - 1] !== k) holders.push(k);
+      }
+    }
+  }
+  let withAttrs: number[] | null = null;
+  const all = (keep: (el: XmlElement) => boolean = () => true): number[] => {
+    const out: number[] = [];
+    for (let k = 0; k < els.length; k++) if (keep(els[k]!)) out.push(k);
+    return out;
+  };
+  /** Ascending, each once, 1-based. */
+  const merge = (lists: number[][]): number[] | null => {
+    const nonEmpty = lists.filter((l) => l.length);
+    if (!nonEmpty.length) return null;
+    const one = nonEmpty.length === 1 ? nonEmpty[0]! : [...new Set(nonEmpty.flat())].sort((x, y) => x - y);
+    return one.map((k) => k + 1);
+  };
   const cand: Record<string, number[]> = {};
-  for (const [d, list] of nodes) cand[d.key] = list;
-  for (const [d, list] of attrs) cand[`a${d.key.slice(1)}`] = list;
-  return { cand, count: elements.length };
+  for (const d of dispatch) {
+    const nodes = merge(
+      d.wild
+        ? [all()]
+        : [...d.names.map(named), ...d.attrs.map((a) => {
+            const { ns, local } = splitEqName(a);
+            return wanted.get(local)!.get(ns)!;
+          }), d.root ? [0] : []],
+    );
+    if (nodes) cand[d.key] = nodes;
+    if (d.attrAnyParent || d.attrParents.length) {
+      const attrs = merge(d.attrAnyParent ? [(withAttrs ??= all((el) => el.attrs.length > 0))] : d.attrParents.map((p) => named(p).filter((k) => els[k]!.attrs.length > 0)));
+      if (attrs) cand[`a${d.key.slice(1)}`] = attrs;
+    }
+  }
+  return { cand, count: els.length };
 }
 
 function plan(schema: SchematronSchema): { runnable: PlannedRule[]; skipped: SkippedRule[] } {
@@ -698,11 +703,11 @@ export async function runSchematron(
     diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` });
   const out: Diagnostic[] = compiled.skipped.map(skippedDiag);
   const doc = parsed ?? parseXml(docText);
-  const elements = elementsInOrder(doc.root);
+  const index = new ElementIndex(doc.root);
   const { cand, count } = candidates(
     compiled.patterns.flatMap((p) => (p.dispatch ? [p.dispatch] : [])),
     doc,
-    elements,
+    index,
   );
   // A pattern none of whose contexts can match an element of the document cannot fire (exact: the offer
   // is a superset of what each rule matches), so it is neither compiled nor run; with none left, SaxonJS
@@ -711,7 +716,7 @@ export async function runSchematron(
   // teikit's own XPath evaluator first; SaxonJS only for the patterns it refuses.
   if (options.native !== false && nativeEligible(docText)) {
     const xpathText = forXPath(docText);
-    const native = xpathText === docText ? new NativeRules(compiled, doc, elements) : new NativeRules(compiled, parseXml(xpathText));
+    const native = xpathText === docText ? new NativeRules(compiled, doc, index) : new NativeRules(compiled, parseXml(xpathText));
     needed = needed.filter((p) => {
       const found = native.run(p, cand, file);
       if (found === null) return true;
@@ -771,10 +776,10 @@ class NativeRules {
   constructor(
     private readonly compiled: CompiledSchematron,
     private readonly doc: XmlDocument,
-    elements: readonly XmlElement[] = elementsInOrder(doc.root),
+    index: ElementIndex = new ElementIndex(doc.root),
   ) {
-    this.xdoc = new XPathDocument(doc, elements);
-    this.elements = elements;
+    this.xdoc = new XPathDocument(doc, index);
+    this.elements = index.elements;
     const ns = new Map(compiled.namespaces.map((n) => [n.prefix, n.uri]));
     this.parse = xpathParser((prefix) => ns.get(prefix), JSON.stringify(compiled.namespaces));
     this.globals = this.scope(null, compiled.lets, this.xdoc.docNode);

@@ -48,10 +48,7 @@ export class XPathDocument {
   private readonly attrNodes = new Map<XmlElement, AttrNode[]>();
   /** Elements and text nodes in document order, for the following and preceding axes (built on first use). */
   private flat: Array<XmlElement | XmlText> | null = null;
-  /** Every element in document order (so sorted by `start`): descendants are a range of it. */
-  private elementList: readonly XmlElement[] | null;
-  /** Elements by local name, each list in document order (built on first use). */
-  private byLocal: Map<string, XmlElement[]> | null = null;
+  private elementIndex: ElementIndex | null;
 
   /**
    * CDATA sections: teikit's parse keeps them as text nodes of their own, where XPath merges them with the
@@ -63,31 +60,17 @@ export class XPathDocument {
   }
   private cdata: boolean | undefined;
 
-  /** `elements`: the document's elements in document order, when the caller has them already. */
+  /** `index`: the document's ElementIndex, when the caller has it already. */
   constructor(
     readonly doc: XmlDocument,
-    elements?: readonly XmlElement[],
+    index?: ElementIndex,
   ) {
     this.docNode = { kind: 'document', root: doc.root };
-    this.elementList = elements ?? null;
+    this.elementIndex = index ?? null;
   }
 
-  elements(): readonly XmlElement[] {
-    return (this.elementList ??= elementsInOrder(this.doc.root));
-  }
-
-  /** The elements with this local name, in document order. */
-  named(local: string): readonly XmlElement[] {
-    if (!this.byLocal) {
-      const m = new Map<string, XmlElement[]>();
-      for (const el of this.elements()) {
-        const list = m.get(el.local);
-        if (list) list.push(el);
-        else m.set(el.local, [el]);
-      }
-      this.byLocal = m;
-    }
-    return this.byLocal.get(local) ?? NO_ELEMENTS;
+  index(): ElementIndex {
+    return (this.elementIndex ??= new ElementIndex(this.doc.root));
   }
 
   /** Document order is source order: where each element, text node or attribute begins (the document first). */
@@ -126,34 +109,50 @@ export class XPathDocument {
   }
 }
 
-const NO_ELEMENTS: readonly XmlElement[] = [];
+const NO_POSITIONS: readonly number[] = [];
 
-/** Every element from `root` down, in document order; a loop, not recursion: documents can be deep. */
-export function elementsInOrder(root: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  const stack: XmlElement[] = [root];
-  while (stack.length) {
-    const el = stack.pop()!;
-    out.push(el);
-    const ch = el.children;
-    for (let k = ch.length - 1; k >= 0; k--) {
-      const c = ch[k]!;
-      if (c.kind === 'element') stack.push(c);
+/**
+ * A document's elements in document order (so sorted by `start`: an element's descendants are the range
+ * of those that start inside it) and, by local name, their positions in that order. Built in one walk,
+ * shared by the Schematron candidates and the XPath descendant steps.
+ */
+export class ElementIndex {
+  readonly elements: XmlElement[] = [];
+  private readonly byLocal = new Map<string, number[]>();
+
+  constructor(root: XmlElement) {
+    // A loop over an explicit stack, not recursion: documents can be deep.
+    const stack: XmlElement[] = [root];
+    while (stack.length) {
+      const el = stack.pop()!;
+      const list = this.byLocal.get(el.local);
+      if (list) list.push(this.elements.length);
+      else this.byLocal.set(el.local, [this.elements.length]);
+      this.elements.push(el);
+      const ch = el.children;
+      for (let k = ch.length - 1; k >= 0; k--) {
+        const c = ch[k]!;
+        if (c.kind === 'element') stack.push(c);
+      }
     }
   }
-  return out;
-}
 
-/** First index of `list` (sorted by start) whose element starts at or after `offset`. */
-function firstFrom(list: readonly XmlElement[], offset: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.start < offset) lo = mid + 1;
-    else hi = mid;
+  /** Positions (0-based, ascending) of the elements with this local name. */
+  positions(local: string): readonly number[] {
+    return this.byLocal.get(local) ?? NO_POSITIONS;
   }
-  return lo;
+
+  /** First index k of `positions` (of every element when null) whose element starts at or after `offset`. */
+  firstFrom(positions: readonly number[] | null, offset: number): number {
+    let lo = 0;
+    let hi = positions ? positions.length : this.elements.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.elements[positions ? positions[mid]! : mid]!.start < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /**
@@ -905,11 +904,14 @@ function descendantElements(orSelf: boolean, test: NodeTest, n: XNode, xdoc: XPa
   const out: XNode[] = [];
   if (orSelf && nameMatches(test, n, 'element')) out.push(n);
   if (n.kind !== 'element' && n.kind !== 'document') return out;
-  const list = test.k === 'name' && test.local !== undefined ? xdoc.named(test.local) : xdoc.elements();
-  const from = n.kind === 'document' ? 0 : firstFrom(list, n.start + 1);
-  const to = n.kind === 'document' ? list.length : firstFrom(list, n.end);
+  const index = xdoc.index();
+  const els = index.elements;
+  // By name: only that name's positions; else every element.
+  const list = test.k === 'name' && test.local !== undefined ? index.positions(test.local) : null;
+  const from = n.kind === 'document' ? 0 : index.firstFrom(list, n.start + 1);
+  const to = n.kind === 'document' ? (list ? list.length : els.length) : index.firstFrom(list, n.end);
   for (let k = from; k < to; k++) {
-    const el = list[k]!;
+    const el = els[list ? list[k]! : k]!;
     if (elementMatches(test, el)) out.push(el);
   }
   return out;

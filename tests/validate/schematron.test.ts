@@ -3,10 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SchemaResolver, sha256 } from '../../src/validate/schema.js';
-import { compileSchematron, extractSchematron, runSchematron, severityOfRole } from '../../src/validate/schematron.js';
+import { candidates, compileSchematron, extractSchematron, runSchematron, severityOfRole, type PatternDispatch } from '../../src/validate/schematron.js';
+import { descendants, parseXml, type XmlElement } from '../../src/util/xml-positions.js';
+import { teiAll } from './schematron-helpers.js';
 import { RuleChecker } from '../../src/validate/schematron-run.js';
 import { loadSaxon } from '../../src/validate/schematron-saxon.js';
-import { testIo } from '../helpers/io.js';
+import { corpusDir, testIo } from '../helpers/io.js';
 
 /** A standalone ISO Schematron schema exercising the semantics teikit must share with the skeleton. */
 const SCH = `<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">
@@ -112,5 +114,46 @@ describe('ISO Schematron semantics', () => {
     ['info', 'info'],
   ] as const)('role %s is %s', (role, severity) => {
     expect(severityOfRole(role)).toBe(severity);
+  });
+});
+
+describe('candidates: what each pattern is offered', () => {
+  /** PatternDispatch's definition, element by element: the oracle for the index-based candidates(). */
+  const offered = (d: PatternDispatch, el: XmlElement, root: XmlElement, name: string, attrs: string[]) =>
+    d.wild || d.names.includes(name) || attrs.some((a) => d.attrs.includes(a)) || (d.root && el === root);
+  const attrsOffered = (d: PatternDispatch, el: XmlElement, name: string) => el.attrs.length > 0 && (d.attrAnyParent || d.attrParents.includes(name));
+  const check = (dispatch: PatternDispatch[], text: string) => {
+    const doc = parseXml(text);
+    const { cand, count } = candidates(dispatch, doc);
+    const els = [...descendants(doc.root)].map((el) => ({ el, name: `Q{${el.ns ?? ''}}${el.local}`, attrs: el.attrs.map((a) => `Q{${a.ns ?? ''}}${a.local}`) }));
+    expect(count).toBe(els.length);
+    for (const d of dispatch) {
+      const want = els.flatMap((x, k) => (offered(d, x.el, doc.root, x.name, x.attrs) ? [k + 1] : []));
+      const wantAttrs = els.flatMap((x, k) => (attrsOffered(d, x.el, x.name) ? [k + 1] : []));
+      expect(cand[d.key] ?? [], d.key).toEqual(want);
+      expect(cand[`a${d.key.slice(1)}`] ?? [], d.key).toEqual(wantAttrs);
+    }
+  };
+  const base = { slow: false, wild: false, root: false, names: [], attrs: [], attrParents: [], attrAnyParent: false };
+
+  it('by name, namespace, attribute, root and wildcard, each position once and in order', () => {
+    const dispatch: PatternDispatch[] = [
+      { ...base, key: 'p0', names: ['Q{urn:t}item', 'Q{urn:t}num'] },
+      { ...base, key: 'p1', names: ['Q{}item'], attrs: ['Q{}code'] },
+      { ...base, key: 'p2', attrs: ['Q{}code', 'Q{urn:x}n'], root: true },
+      { ...base, key: 'p3', wild: true, attrParents: ['Q{urn:t}item'] },
+      { ...base, key: 'p4', attrAnyParent: true, names: ['Q{urn:x}note'] },
+      { ...base, key: 'p5', names: ['Q{urn:t}absent'] },
+    ];
+    check(dispatch, `<list xmlns="urn:t" xmlns:x="urn:x" code="r"><item code="a"><item x:n="1"/></item><num/><x:note code="b"><item xmlns="">no ns</item></x:note><item/></list>`);
+  });
+
+  it("tei_all's patterns on corpus documents", async () => {
+    const { schematron } = await teiAll();
+    const dispatch = schematron.patterns.flatMap((p) => (p.dispatch ? [p.dispatch] : []));
+    // A journal, a 50,000-line register, an ODD (specs: many patterns' names) and inscriptions (@subtype).
+    for (const f of ['DigitalMitford--DM_Journal_1819-1823--1819-1823MRMJournal.xml', 'stazh--briefedition-escher--data__people__people.xml', 'TEIC--TEI--P5__Test__testall.xml', 'ISicily--ISicily--inscriptions__ISic000031.xml']) {
+      check(dispatch, await fs.readFile(path.join(corpusDir, 'docs', f), 'utf8'));
+    }
   });
 });
