@@ -82,7 +82,7 @@ export interface RunDocumentsOptions {
   quiet?: boolean;
   /** Documents per chunk; chosen from the number of documents and jobs when not given. */
   chunkSize?: number;
-  /** One chunk per thread actually used (each worker, or the main thread alone): see build's note on SaxonJS. */
+  /** One chunk per thread actually used (each worker, or the main thread alone): build validates its documents in one call per thread. */
   onePerThread?: boolean;
   /** Where the worker script is; the compiled `worker.js` beside this module by default. */
   workerUrl?: URL;
@@ -183,4 +183,112 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
   io.signal?.throwIfAborted();
   reports.sort((a, b) => a.index - b.index);
   return { documents: reports.map((r) => r.report), summary: counter.summary(), workers: pool?.size ?? 0 };
+}
+
+export interface RunBuildOptions {
+  /** The documents to build (files or folders). */
+  paths: readonly string[];
+  /** build's BatchOptions, as plain data. */
+  options: CommandOptions;
+  /** Worker threads; 1 builds everything in the main thread. */
+  jobs: number;
+  quiet?: boolean;
+  workerUrl?: URL;
+  /** Called with each result: first each validated chunk's reports (and the documents it will not build), then each document built. */
+  onChunk: (result: TaskResult) => void;
+}
+
+/**
+ * Builds documents over worker threads. Validation keeps the chunks of one per thread in the order given
+ * (so a document's diagnostics are those `runDocuments` gives it); the transforms, most of a build's time,
+ * are then handed out one document at a time, largest first, to whichever thread is free, so one thread
+ * does not end with the large documents while the other idles. Without workers, as `runDocuments`.
+ */
+export async function runBuild(io: Io, opts: RunBuildOptions): Promise<void> {
+  const docs: Array<{ absPath: string; size: number }> = [];
+  for await (const d of streamDocuments(opts.paths, io)) docs.push({ absPath: d.absPath, size: await fileSize(io, d.absPath) });
+  const jobs = Math.max(1, Math.min(opts.jobs, docs.length));
+  const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
+  if (jobs < 2 || !canStartWorker(workerUrl)) {
+    await runDocuments(io, { command: 'build', paths: opts.paths, options: opts.options, jobs: opts.jobs, onePerThread: true, quiet: opts.quiet, workerUrl, onChunk: opts.onChunk });
+    return;
+  }
+
+  const started = Date.now();
+  const progress = new Progress(io, { label: 'build', quiet: opts.quiet });
+  progress.addTotal(docs.length);
+  const size = new Map(docs.map((d) => [d.absPath, d.size]));
+  const per = Math.ceil(docs.length / jobs);
+  const chunks: string[][] = [];
+  for (let i = 0; i < docs.length; i += per) chunks.push(docs.slice(i, i + per).map((d) => d.absPath));
+
+  const pool = new WorkerPool<DocumentTask, TaskResult>(workerUrl, jobs);
+  const onAbort = () => {
+    pool.abort();
+    setTimeout(() => void pool.close(), ABORT_GRACE_MS).unref();
+  };
+  io.signal?.addEventListener('abort', onAbort, { once: true });
+  const task = (paths: string[], stage: 'validate' | 'transform', reports?: DocumentReport[]): DocumentTask => ({
+    command: 'build',
+    paths,
+    options: { ...opts.options, stage, reports },
+    cwd: io.cwd,
+    env: { ...io.env },
+  });
+  const deliver = (r: TaskResult) => {
+    if (r.stderr) io.stderr.write(r.stderr);
+    opts.onChunk(r);
+  };
+
+  // Validated documents waiting for a thread, largest first; at most one task per thread in flight, so
+  // each free thread takes the largest document ready at that moment.
+  const ready: Array<{ absPath: string; report: DocumentReport }> = [];
+  let running = 0;
+  let failure: unknown = null;
+  try {
+    await new Promise<void>((resolve) => {
+      const settle = () => {
+        running--;
+        pump();
+      };
+      const pump = () => {
+        const stopping = failure !== null || io.signal?.aborted === true;
+        while (!stopping && running < jobs && ready.length) {
+          const next = ready.shift()!;
+          running++;
+          pool.run(task([next.absPath], 'transform', [next.report])).then(
+            (r) => {
+              deliver(r);
+              progress.tick(1, started);
+            },
+            (err: unknown) => void (failure ??= err),
+          ).finally(settle);
+        }
+        if (running === 0 && (stopping || ready.length === 0)) resolve();
+      };
+      for (const chunk of chunks) {
+        running++;
+        pool.run(task(chunk, 'validate')).then(
+          (r) => {
+            deliver(r);
+            const notBuilt = new Set((r.skipped ?? []).map((s) => s.absPath));
+            progress.tick(notBuilt.size, started);
+            r.documents.forEach((report, i) => {
+              const absPath = chunk[i]!;
+              if (!notBuilt.has(absPath)) ready.push({ absPath, report });
+            });
+            ready.sort((a, b) => (size.get(b.absPath) ?? 0) - (size.get(a.absPath) ?? 0));
+          },
+          (err: unknown) => void (failure ??= err),
+        ).finally(settle);
+      }
+    });
+  } finally {
+    io.signal?.removeEventListener('abort', onAbort);
+    progress.stop();
+    await pool.close();
+  }
+  // A worker's own "aborted" error is the interrupt's echo: report the interrupt itself.
+  io.signal?.throwIfAborted();
+  if (failure !== null) throw failure;
 }

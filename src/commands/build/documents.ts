@@ -25,6 +25,13 @@ export interface BatchOptions {
   catalogs?: readonly string[];
   offline?: boolean;
   maxSizeMB?: number;
+  /**
+   * Only part of the work, so threads can share a run's transforms by size (src/parallel/run.ts runBuild):
+   * 'validate' validates and skips the documents that will not be built; 'transform' builds documents
+   * already validated, whose reports come in `reports` (in the order of the paths). Both by default.
+   */
+  stage?: 'validate' | 'transform';
+  reports?: DocumentReport[];
 }
 
 export interface BatchResult {
@@ -61,7 +68,8 @@ let threadEngine: Promise<TransformEngine> | undefined;
  * `paths` are absolute; the documents are shown relative to the working directory as everywhere else.
  */
 export async function buildBatch(paths: readonly string[], options: BatchOptions, io: Io, engine?: TransformEngine): Promise<BatchResult> {
-  const { documents } = await validate({ paths, schema: options.schema, catalogs: options.catalogs, offline: options.offline, maxSizeMB: options.maxSizeMB }, io);
+  const documents =
+    options.reports ?? (await validate({ paths, schema: options.schema, catalogs: options.catalogs, offline: options.offline, maxSizeMB: options.maxSizeMB }, io)).documents;
   const result: BatchResult = { documents, built: [], skipped: [] };
 
   for (const [i, absPath] of paths.entries()) {
@@ -73,6 +81,7 @@ export async function buildBatch(paths: readonly string[], options: BatchOptions
       result.skipped.push({ file: doc.file, absPath, reason: 'invalid (fix the errors reported, or build anyway with --force)' });
       continue;
     }
+    if (options.stage === 'validate') continue;
     const text = await sourceText(io, doc, options.maxSizeMB);
     if (text === null) {
       result.skipped.push({ file: doc.file, absPath, reason: 'cannot be read as XML' });

@@ -142,11 +142,9 @@ export async function build(options: BuildOptions, io: Io): Promise<BuildResult>
       const { buildBatch } = await import('./documents.js');
       onBatch(await buildBatch(toBuild, batch, io, options.engine));
     } else if (toBuild.length) {
-      const { runDocuments } = await import('../../parallel/run.js');
-      // One batch per thread, so each thread validates before it first transforms: the Schematron checks
-      // load a second SaxonJS (src/validate/schematron-saxon.ts), and whichever copy loads last breaks the
-      // other (both set globalThis.HostPlatform). Smaller batches would validate after a transform.
-      await runDocuments(io, { command: 'build', paths: toBuild, options: { ...batch }, jobs: options.jobs ?? 1, onePerThread: true, quiet: options.quiet, onChunk: onBatch });
+      const { runBuild } = await import('../../parallel/run.js');
+      // Validation in one chunk per thread, transforms shared out by size (runBuild).
+      await runBuild(io, { paths: toBuild, options: { ...batch }, jobs: options.jobs ?? 1, quiet: options.quiet, onChunk: onBatch });
     }
   } finally {
     if (changed) await manifest.save(io);
