@@ -162,17 +162,20 @@ function pointerNamesOf(attrs: PointerAttributes): { any: ReadonlySet<string>; b
   return known;
 }
 
-/** One walk of a document outside examples: its xml:id attributes, prefixDef elements and pointer attributes, in document order. */
-function scan(root: XmlElement, attrs: PointerAttributes): { ids: Array<{ value: string; offset: number }>; prefixDefEls: XmlElement[]; pointers: XmlAttr[] } {
+/** One pass over a document's elements outside examples: its xml:id attributes, prefixDef elements and pointer attributes, in document order. */
+function scan(doc: XmlDocument, attrs: PointerAttributes): { ids: Array<{ value: string; offset: number }>; prefixDefEls: XmlElement[]; pointers: XmlAttr[] } {
   const { any, byName } = pointerNamesOf(attrs);
   const ids: Array<{ value: string; offset: number }> = [];
   const prefixDefEls: XmlElement[] = [];
   const pointers: XmlAttr[] = [];
-  // A loop over an explicit stack, not recursion: documents can be deep, and this runs on every element.
-  const stack: XmlElement[] = [root];
-  while (stack.length) {
-    const el = stack.pop()!;
-    if (el.ns === EXAMPLES_NS) continue;
+  const els = doc.elements;
+  for (let k = 0; k < els.length; k++) {
+    const el = els[k]!;
+    if (el.ns === EXAMPLES_NS) {
+      // An example and everything in it: the elements that start before it ends (document order).
+      while (k + 1 < els.length && els[k + 1]!.start < el.end) k++;
+      continue;
+    }
     if (el.attrs.length) {
       const names = byName.get(el.ns ?? '')?.get(el.local) ?? any;
       let idSeen = false;
@@ -186,11 +189,6 @@ function scan(root: XmlElement, attrs: PointerAttributes): { ids: Array<{ value:
       }
     }
     if (el.local === 'prefixDef' && el.ns === TEI_NS) prefixDefEls.push(el);
-    const ch = el.children;
-    for (let k = ch.length - 1; k >= 0; k--) {
-      const c = ch[k]!;
-      if (c.kind === 'element') stack.push(c);
-    }
   }
   return { ids, prefixDefEls, pointers };
 }
@@ -325,7 +323,7 @@ export class PointerChecker {
     const doc = input.parsed ?? parseXml(input.text);
     const file = input.file;
     const entries: Array<Diagnostic | Deferred> = [];
-    const found = scan(doc.root, input.attributes ?? DEFAULT_POINTER_ATTRIBUTES);
+    const found = scan(doc, input.attributes ?? DEFAULT_POINTER_ATTRIBUTES);
     const ids = new Map<string, number>();
     for (const a of found.ids) {
       const first = ids.get(a.value);

@@ -534,7 +534,7 @@ function splitEqName(eqName: string): { ns: string; local: string } {
  * taken from the document's elements by local name (`index`, built if not given) rather than by
  * looking every element up in every pattern.
  */
-export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument, index: ElementIndex = new ElementIndex(doc.root)): { cand: Record<string, number[]>; count: number } {
+export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument, index: ElementIndex = new ElementIndex(doc.elements)): { cand: Record<string, number[]>; count: number } {
   const els = index.elements;
   const named = (eqName: string): number[] => {
     const { ns, local } = splitEqName(eqName);
@@ -703,7 +703,7 @@ export async function runSchematron(
     diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` });
   const out: Diagnostic[] = compiled.skipped.map(skippedDiag);
   const doc = parsed ?? parseXml(docText);
-  const index = new ElementIndex(doc.root);
+  const index = new ElementIndex(doc.elements);
   const { cand, count } = candidates(
     compiled.patterns.flatMap((p) => (p.dispatch ? [p.dispatch] : [])),
     doc,
@@ -776,7 +776,7 @@ class NativeRules {
   constructor(
     private readonly compiled: CompiledSchematron,
     private readonly doc: XmlDocument,
-    index: ElementIndex = new ElementIndex(doc.root),
+    index: ElementIndex = new ElementIndex(doc.elements),
   ) {
     this.xdoc = new XPathDocument(doc, index);
     this.elements = index.elements;

@@ -70,7 +70,7 @@ export class XPathDocument {
   }
 
   index(): ElementIndex {
-    return (this.elementIndex ??= new ElementIndex(this.doc.root));
+    return (this.elementIndex ??= new ElementIndex(this.doc.elements));
   }
 
   /** Document order is source order: where each element, text node or attribute begins (the document first). */
@@ -113,27 +113,19 @@ const NO_POSITIONS: readonly number[] = [];
 
 /**
  * A document's elements in document order (so sorted by `start`: an element's descendants are the range
- * of those that start inside it) and, by local name, their positions in that order. Built in one walk,
- * shared by the Schematron candidates and the XPath descendant steps.
+ * of those that start inside it) and, by local name, their positions in that order: shared by the
+ * Schematron candidates and the XPath descendant steps.
  */
 export class ElementIndex {
-  readonly elements: XmlElement[] = [];
   private readonly byLocal = new Map<string, number[]>();
 
-  constructor(root: XmlElement) {
-    // A loop over an explicit stack, not recursion: documents can be deep.
-    const stack: XmlElement[] = [root];
-    while (stack.length) {
-      const el = stack.pop()!;
-      const list = this.byLocal.get(el.local);
-      if (list) list.push(this.elements.length);
-      else this.byLocal.set(el.local, [this.elements.length]);
-      this.elements.push(el);
-      const ch = el.children;
-      for (let k = ch.length - 1; k >= 0; k--) {
-        const c = ch[k]!;
-        if (c.kind === 'element') stack.push(c);
-      }
+  /** `elements`: every element of a document in document order (XmlDocument.elements). */
+  constructor(readonly elements: readonly XmlElement[]) {
+    for (let k = 0; k < elements.length; k++) {
+      const local = elements[k]!.local;
+      const list = this.byLocal.get(local);
+      if (list) list.push(k);
+      else this.byLocal.set(local, [k]);
     }
   }
 

@@ -22,6 +22,14 @@ describe('pointer integrity', () => {
     ['URLs and other documents not in the run are left alone', '<p><ref target="https://example.org/#x">a</ref><ref target="other.xml#y">b</ref><ref target="mailto:a@b.c">c</ref></p>', []],
     ['XPointer schemes are not id references', '<p><ptr target="#xpath(//p[1])"/></p>', []],
     ['examples (egXML) are not the document: their ids and pointers are skipped', '<p><egXML xmlns="http://www.tei-c.org/ns/Examples"><p xml:id="e1" corresp="#nowhere"/><p xml:id="e1"/></egXML></p>', []],
+    [
+      'what follows an example is checked again (an empty example too); ids inside examples are not the document\'s',
+      '<p><egXML xmlns="http://www.tei-c.org/ns/Examples"><p xml:id="x1"><ref target="#nowhere"/></p></egXML><egXML xmlns="http://www.tei-c.org/ns/Examples"/><ref target="#x2">after</ref></p><p xml:id="x1">one</p><p xml:id="x1">two</p>',
+      [
+        '4:210 pointer.duplicate-id xml:id "x1" is already used at line 4:188; ids must be unique within a document: rename one of them (and the pointers meant for it)',
+        '4:157 pointer.dangling @target points to "#x2", but no element in this document has xml:id "x2"; add xml:id="x2" to the element meant, or correct the pointer',
+      ],
+    ],
     ['a non-pointer attribute is not checked', '<p><date when="1957-07-08" from="1957">x</date><name type="#x">y</name></p>', []],
     ['duplicate ids: the second names the first', '<p xml:id="d">a</p>\n<p xml:id="d">b</p>', ['5:4 pointer.duplicate-id xml:id "d" is already used at line 4:4; ids must be unique within a document: rename one of them (and the pointers meant for it)']],
   ])('%s', (_name, body, expected) => {
