@@ -232,6 +232,8 @@ export function parseXml(source: string): XmlDocument {
   // its end tag they become its `children`, an array of exactly their number: one grown by push keeps room for
   // 16, and a corpus run builds a million of them, which the garbage collector then goes over.
   const pending: XmlNode[] = [];
+  // Counters instead of shrinking arrays by `.length =`, which costs a runtime call each time.
+  let pendingTop = 0;
   const childStart: number[] = [];
   const elements: XmlElement[] = [];
   // One string for each distinct run of white space between tags (half of all text nodes).
@@ -242,11 +244,16 @@ export function parseXml(source: string): XmlDocument {
   // count before the element at depth d declared its own. A handful of bindings: a scan beats a Map per element.
   const bindPrefix: string[] = ['xml'];
   const bindUri: string[] = [XML_NS];
+  let bindTop = 1;
   const marks: number[] = [];
   // Attributes of the start tag being read, reused from tag to tag.
   const aNames: string[] = [];
   const aValues: string[] = [];
   const aOffsets: number[] = [];
+  let na = 0;
+  // This element's attribute objects, copied out by slice(): an array of the exact size whose elements kind
+  // is already settled (filling `new Array(n)` changes it on the first store, a slow path per element).
+  const attrBuf: XmlAttr[] = [];
   // The next '&' at or after the current position, so that a text run without one is never searched twice.
   let nextAmp = s.indexOf('&');
 
@@ -263,7 +270,7 @@ export function parseXml(source: string): XmlDocument {
     return q;
   };
   const lookupNs = (prefix: string): string | null => {
-    for (let k = bindPrefix.length - 1; k >= 0; k--) {
+    for (let k = bindTop - 1; k >= 0; k--) {
       if (bindPrefix[k] === prefix) {
         const v = bindUri[k]!;
         return v === '' ? null : v;
@@ -295,13 +302,13 @@ export function parseXml(source: string): XmlDocument {
           else t = shared;
         }
       }
-      pending.push({ kind: 'text', text: t, parent, start: from, end: to });
+      pending[pendingTop++] = { kind: 'text', text: t, parent, start: from, end: to };
       return;
     }
     const d = decode(s.slice(from, to), from);
     const node: XmlText = { kind: 'text', text: d.text, parent, start: from, end: to };
     if (d.jumps && d.jumps.length) node.jumps = d.jumps;
-    pending.push(node);
+    pending[pendingTop++] = node;
   };
 
   while (i < n) {
@@ -320,7 +327,7 @@ export function parseXml(source: string): XmlDocument {
       const e = s.indexOf(']]>', lt + 9);
       if (e < 0) fail('unterminated CDATA section', lt);
       const parent = stack.length ? stack[stack.length - 1]! : undefined;
-      if (parent) pending.push({ kind: 'text', text: s.slice(lt + 9, e), parent, start: lt + 9, end: e });
+      if (parent) pending[pendingTop++] = { kind: 'text', text: s.slice(lt + 9, e), parent, start: lt + 9, end: e };
       else if (s.slice(lt + 9, e).trim()) fail('text outside the root element', lt + 9);
       i = e + 3;
     } else if (c1 === 63) {
@@ -362,11 +369,9 @@ export function parseXml(source: string): XmlDocument {
       }
       open!.end = gt + 1;
       const first = childStart.pop()!;
-      open!.children = pending.slice(first);
-      pending.length = first;
-      const mark = marks.pop()!;
-      bindPrefix.length = mark;
-      bindUri.length = mark;
+      open!.children = pending.slice(first, pendingTop);
+      pendingTop = first;
+      bindTop = marks.pop()!;
       i = gt + 1;
     } else {
       let k = lt + 1;
@@ -374,9 +379,7 @@ export function parseXml(source: string): XmlDocument {
       if (k === lt + 1) fail('element name expected after <', lt);
       const q = qname(s.slice(lt + 1, k));
       const name = q.name;
-      aNames.length = 0;
-      aValues.length = 0;
-      aOffsets.length = 0;
+      na = 0;
       let selfClosing = false;
       for (;;) {
         while (k < n && isSpace(s.charCodeAt(k))) k++;
@@ -412,50 +415,48 @@ export function parseXml(source: string): XmlDocument {
             break;
           }
         }
-        aNames.push(aName);
-        aValues.push(plain ? s.slice(k + 1, vEnd) : decode(s.slice(k + 1, vEnd).replace(/[\t\n\r]/g, ' '), k + 1).text);
-        aOffsets.push(aStart);
+        aNames[na] = aName;
+        aValues[na] = plain ? s.slice(k + 1, vEnd) : decode(s.slice(k + 1, vEnd).replace(/[\t\n\r]/g, ' '), k + 1).text;
+        aOffsets[na++] = aStart;
         k = vEnd + 1;
       }
-      const mark = bindPrefix.length;
+      const mark = bindTop;
       let declarations = 0;
-      for (let a = 0; a < aNames.length; a++) {
+      for (let a = 0; a < na; a++) {
         const an = aNames[a]!;
         if (an === 'xmlns') {
-          bindPrefix.push('');
-          bindUri.push(aValues[a]!);
+          bindPrefix[bindTop] = '';
+          bindUri[bindTop++] = aValues[a]!;
           declarations++;
         } else if (an.startsWith('xmlns:')) {
-          bindPrefix.push(an.slice(6));
-          bindUri.push(aValues[a]!);
+          bindPrefix[bindTop] = an.slice(6);
+          bindUri[bindTop++] = aValues[a]!;
           declarations++;
         }
       }
-      // Sized once: most elements have one or two attributes.
-      const attrs: XmlAttr[] = aNames.length === declarations ? [] : new Array<XmlAttr>(aNames.length - declarations);
       let id: string | null = null;
-      for (let a = 0, at = 0; a < aNames.length; a++) {
+      let at = 0;
+      for (let a = 0; a < na; a++) {
         const aq = qname(aNames[a]!);
         const an = aq.name;
         if (an === 'xmlns' || an.startsWith('xmlns:')) continue;
         const ns = aq.prefix ? lookupNs(aq.prefix) : null;
         const value = aValues[a]!;
-        attrs[at++] = { name: an, local: aq.local, ns, value, offset: aOffsets[a]! };
+        attrBuf[at++] = { name: an, local: aq.local, ns, value, offset: aOffsets[a]! };
         if (id === null && ns === XML_NS && aq.local === 'id') id = value;
       }
+      const attrs: XmlAttr[] = at === 0 ? [] : attrBuf.slice(0, at);
       const parent = stack.length ? stack[stack.length - 1]! : null;
       const el: XmlElement = { kind: 'element', name, local: q.local, ns: lookupNs(q.prefix), attrs, children: selfClosing ? [] : NO_CHILDREN_YET, parent, start: lt, startTagEnd: k, end: k };
-      if (parent) pending.push(el);
+      if (parent) pending[pendingTop++] = el;
       else if (root) fail('a second root element', lt);
       else root = el;
       elements.push(el);
       if (id !== null && !byId.has(id)) byId.set(id, el);
-      if (selfClosing) {
-        bindPrefix.length = mark;
-        bindUri.length = mark;
-      } else {
+      if (selfClosing) bindTop = mark;
+      else {
         stack.push(el);
-        childStart.push(pending.length);
+        childStart.push(pendingTop);
         marks.push(mark);
       }
       i = k;
