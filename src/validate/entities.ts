@@ -447,9 +447,12 @@ class Preparer {
             // The cached next '&' keeps this linear: searching afresh per attribute would rescan the rest of the file.
             if (nextAmp !== -1 && nextAmp <= k) nextAmp = t.indexOf('&', k + 1);
             if (nextAmp !== -1 && nextAmp < e) {
-              flush(k + 1);
-              parts.push(this.attributeValue(t, k + 1, e));
-              copied = e;
+              const value = this.attributeValue(t, k + 1, e);
+              if (value !== null) {
+                flush(k + 1);
+                parts.push(value);
+                copied = e;
+              }
             }
             k = e + 1;
           } else if (c === '>') {
@@ -484,8 +487,11 @@ class Preparer {
     return parts.join('');
   }
 
-  /** The attribute value between `start` and `end` (exclusive) with its entity references expanded. */
-  private attributeValue(t: string, start: number, end: number): string {
+  /**
+   * The attribute value between `start` and `end` (exclusive) with its entity references expanded, or null when
+   * none is (only `&amp;` and the like): the document is then not copied just to be the same again.
+   */
+  private attributeValue(t: string, start: number, end: number): string | null {
     const parts: string[] = [];
     let copied = start;
     for (let a = t.indexOf('&', start); a !== -1 && a < end; a = t.indexOf('&', a + 1)) {
@@ -495,6 +501,7 @@ class Preparer {
       parts.push(r.replacement);
       copied = a + r.length;
     }
+    if (copied === start) return null;
     if (end > copied) parts.push(t.slice(copied, end));
     return parts.join('');
   }
