@@ -272,8 +272,9 @@
     <xsl:sequence select="tk:pointer-labels($q/@who, '; ')"/>
   </xsl:function>
 
-  <!-- The header says the text keeps all its quotation marks (computed once: every quotation asks). -->
-  <xsl:variable name="tk:marks-kept" as="xs:boolean" select="exists(/*/teiHeader/encodingDesc/editorialDecl/quotation[@marks = 'all'])"/>
+  <!-- The header says the text keeps all its quotation marks (computed once: every quotation asks). Prefixed
+       paths: xslt3 ignores xpath-default-namespace in a global variable's expression. -->
+  <xsl:variable name="tk:marks-kept" as="xs:boolean" select="exists(/*/tei:teiHeader/tei:encodingDesc/tei:editorialDecl/tei:quotation[@marks = 'all'])"/>
 
   <!--
     Quotation marks to add around a quotation: none when the header says the text keeps all its marks
