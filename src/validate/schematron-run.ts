@@ -186,7 +186,11 @@ export class RuleChecker {
       if (m.schematypens !== SCHEMATRON_NS && !(m.schematypens === null && /\.sch$/i.test(m.href))) continue;
       try {
         const sch = await this.resolver.resolve(m.href, it.absPath);
-        sources.push({ text: sch.text, sha256: sch.sha256 || sha256(sch.text), label: m.href, rng: false });
+        const digest = sch.sha256 || sha256(sch.text);
+        // TEI documents often declare their RELAX NG schema a second time as the Schematron source (its rules are
+        // embedded): the same rules, run once. The text is read only if the rules are not cached yet.
+        if (sources.some((s) => s.sha256 === digest)) continue;
+        sources.push({ get text() { return sch.text; }, sha256: digest, label: m.href, rng: false });
       } catch (err) {
         out.push(diagnostic({ file: it.file, line: 1, severity: 'error', source: 'schematron', code: 'schematron.schema-missing', message: `the Schematron schema ${m.href} declared in <?xml-model?> could not be read (${(err as Error).message}); fix the href or remove the declaration` }));
       }

@@ -59,6 +59,19 @@ describe('teikit validate (CLI table)', () => {
     });
   }
 
+  it('a document that declares its RELAX NG schema again as its Schematron (as TEI Roma writes it) gets each finding once', async () => {
+    const fixture = await fs.readFile(path.join(repoRoot, 'tests/fixtures/schematron/tei_all-att.typed-subtypeTyped-constraint-rule-10.xml'), 'utf8');
+    const pi = '<?xml-model href="http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"?>';
+    const file = path.join(dir, 'declared-twice.xml');
+    await fs.writeFile(file, fixture.replace(/^(<\?xml [^?]*\?>\n)/, `$1${pi}\n`));
+    const r = await runCli(['validate', '--format', 'json', file]);
+    expect(r.code, r.stderr).toBe(1);
+    const rules = JSON.parse(r.stdout).documents[0].diagnostics.filter((d: { source: string }) => d.source === 'schematron');
+    expect(rules.map((d: { line: number; message: string }) => `${d.line}: ${d.message}`)).toEqual([
+      '7: The div element should not be categorized in detail with @subtype unless also categorized in general with @type',
+    ]);
+  });
+
   it('--format json prints one JSON document on stdout and nothing else', async () => {
     const r = await runCli(['validate', '--format', 'json', path.join(dir, 'broken.xml')]);
     expect(r.code).toBe(1);
