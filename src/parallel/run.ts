@@ -82,8 +82,6 @@ export interface RunDocumentsOptions {
   quiet?: boolean;
   /** Documents per chunk; chosen from the number of documents and jobs when not given. */
   chunkSize?: number;
-  /** One chunk per thread actually used (each worker, or the main thread alone): build validates its documents in one call per thread. */
-  onePerThread?: boolean;
   /** Where the worker script is; the compiled `worker.js` beside this module by default. */
   workerUrl?: URL;
   /** Called with each chunk's whole result as it arrives (build records its outputs from it). */
@@ -127,9 +125,7 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
   // modules load and the documents are read, instead of when the first document is ready for it.
   if (!useWorkers) sharedXmllintSession().warm({ brief: total === 1 && firstPath !== null && (await fileSize(io, firstPath)) <= BRIEF_BYTES });
   // Small chunks keep the workers evenly loaded; a cap keeps memory per chunk bounded.
-  const chunkSize = opts.onePerThread
-    ? Math.max(1, Math.ceil(total / (useWorkers ? jobs : 1)))
-    : (opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil(total / (jobs * 4)))));
+  const chunkSize = opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil(total / (jobs * 4))));
 
   const progress = new Progress(io, { label: opts.command, quiet: opts.quiet });
   progress.addTotal(total);
@@ -199,33 +195,50 @@ export interface RunBuildOptions {
 }
 
 /**
- * Builds documents over worker threads. Validation keeps the chunks of one per thread in the order given
- * (so a document's diagnostics are those `runDocuments` gives it); the transforms, most of a build's time,
- * are then handed out one document at a time, largest first, to whichever thread is free, so one thread
- * does not end with the large documents while the other idles. Without workers, as `runDocuments`.
+ * Documents per validation chunk in a build of `total` documents: at most 32, so memory holds a chunk's texts,
+ * never the folder's; an eighth of a small folder, so both threads get validation to do; independent of
+ * --jobs, so a document's RELAX NG diagnostics (which depend on the documents batched with it) are the same
+ * with one thread or several.
+ */
+export function buildValidationChunk(total: number): number {
+  return Math.max(1, Math.min(32, Math.ceil(total / 8)));
+}
+
+/**
+ * Builds documents in two phases, in worker threads or inline. First every document is validated, in chunks of
+ * buildValidationChunk (only reports are kept). Then the transforms, most of a build's time, go one document at
+ * a time, largest first, to whichever thread is free, so one thread does not end with the large documents while
+ * the other idles. No thread validates after it has transformed: the Schematron checks' SaxonJS copy and the
+ * stylesheets' break each other through globalThis.HostPlatform.
  */
 export async function runBuild(io: Io, opts: RunBuildOptions): Promise<void> {
   const docs: Array<{ absPath: string; size: number }> = [];
   for await (const d of streamDocuments(opts.paths, io)) docs.push({ absPath: d.absPath, size: await fileSize(io, d.absPath) });
   const jobs = Math.max(1, Math.min(opts.jobs, docs.length));
   const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
-  if (jobs < 2 || !canStartWorker(workerUrl)) {
-    await runDocuments(io, { command: 'build', paths: opts.paths, options: opts.options, jobs: opts.jobs, onePerThread: true, quiet: opts.quiet, workerUrl, onChunk: opts.onChunk });
-    return;
-  }
+  const useWorkers = jobs > 1 && canStartWorker(workerUrl);
+  if (!useWorkers) sharedXmllintSession().warm();
 
   const started = Date.now();
   const progress = new Progress(io, { label: 'build', quiet: opts.quiet });
   progress.addTotal(docs.length);
   const size = new Map(docs.map((d) => [d.absPath, d.size]));
-  const per = Math.ceil(docs.length / jobs);
   const chunks: string[][] = [];
+  const per = buildValidationChunk(docs.length);
   for (let i = 0; i < docs.length; i += per) chunks.push(docs.slice(i, i + per).map((d) => d.absPath));
 
-  const pool = new WorkerPool<DocumentTask, TaskResult>(workerUrl, jobs);
+  const pool = useWorkers ? new WorkerPool<DocumentTask, TaskResult>(workerUrl, jobs) : null;
+  // Inline, tasks run one after another in this thread, with the caller's Io.
+  let inline: Promise<unknown> = Promise.resolve();
+  const runTaskHere = (t: DocumentTask): Promise<TaskResult> => {
+    const next = inline.then(async () => ({ ...(await runChunk(t.command, t.paths, t.options, io)), stderr: '' }));
+    inline = next.catch(() => undefined);
+    return next;
+  };
+  const execute = (t: DocumentTask): Promise<TaskResult> => (pool ? pool.run(t) : runTaskHere(t));
   const onAbort = () => {
-    pool.abort();
-    setTimeout(() => void pool.close(), ABORT_GRACE_MS).unref();
+    pool?.abort();
+    setTimeout(() => void pool?.close(), ABORT_GRACE_MS).unref();
   };
   io.signal?.addEventListener('abort', onAbort, { once: true });
   const task = (paths: string[], stage: 'validate' | 'transform', reports?: DocumentReport[]): DocumentTask => ({
@@ -240,10 +253,12 @@ export async function runBuild(io: Io, opts: RunBuildOptions): Promise<void> {
     opts.onChunk(r);
   };
 
-  // Validated documents waiting for a thread, largest first; at most one task per thread in flight, so
-  // each free thread takes the largest document ready at that moment.
+  // Validated documents waiting for a thread, largest first. At most one task per thread is in flight, so each
+  // task starts on a free thread: every validation chunk is handed out before the first transform, hence no
+  // thread validates after transforming, while a thread that is done validating already takes transforms.
   const ready: Array<{ absPath: string; report: DocumentReport }> = [];
   let running = 0;
+  let nextChunk = 0;
   let failure: unknown = null;
   try {
     await new Promise<void>((resolve) => {
@@ -251,24 +266,8 @@ export async function runBuild(io: Io, opts: RunBuildOptions): Promise<void> {
         running--;
         pump();
       };
-      const pump = () => {
-        const stopping = failure !== null || io.signal?.aborted === true;
-        while (!stopping && running < jobs && ready.length) {
-          const next = ready.shift()!;
-          running++;
-          pool.run(task([next.absPath], 'transform', [next.report])).then(
-            (r) => {
-              deliver(r);
-              progress.tick(1, started);
-            },
-            (err: unknown) => void (failure ??= err),
-          ).finally(settle);
-        }
-        if (running === 0 && (stopping || ready.length === 0)) resolve();
-      };
-      for (const chunk of chunks) {
-        running++;
-        pool.run(task(chunk, 'validate')).then(
+      const validateChunk = (chunk: string[]) =>
+        execute(task(chunk, 'validate')).then(
           (r) => {
             deliver(r);
             const notBuilt = new Set((r.skipped ?? []).map((s) => s.absPath));
@@ -280,13 +279,30 @@ export async function runBuild(io: Io, opts: RunBuildOptions): Promise<void> {
             ready.sort((a, b) => (size.get(b.absPath) ?? 0) - (size.get(a.absPath) ?? 0));
           },
           (err: unknown) => void (failure ??= err),
-        ).finally(settle);
-      }
+        );
+      const transform = (next: { absPath: string; report: DocumentReport }) =>
+        execute(task([next.absPath], 'transform', [next.report])).then(
+          (r) => {
+            deliver(r);
+            progress.tick(1, started);
+          },
+          (err: unknown) => void (failure ??= err),
+        );
+      const pump = () => {
+        const stopping = failure !== null || io.signal?.aborted === true;
+        while (!stopping && running < jobs && (nextChunk < chunks.length || ready.length)) {
+          running++;
+          const work = nextChunk < chunks.length ? validateChunk(chunks[nextChunk++]!) : transform(ready.shift()!);
+          void work.finally(settle);
+        }
+        if (running === 0 && (stopping || (nextChunk === chunks.length && ready.length === 0))) resolve();
+      };
+      pump();
     });
   } finally {
     io.signal?.removeEventListener('abort', onAbort);
     progress.stop();
-    await pool.close();
+    await pool?.close();
   }
   // A worker's own "aborted" error is the interrupt's echo: report the interrupt itself.
   io.signal?.throwIfAborted();

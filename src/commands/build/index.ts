@@ -143,7 +143,7 @@ export async function build(options: BuildOptions, io: Io): Promise<BuildResult>
       onBatch(await buildBatch(toBuild, batch, io, options.engine));
     } else if (toBuild.length) {
       const { runBuild } = await import('../../parallel/run.js');
-      // Validation in one chunk per thread, transforms shared out by size (runBuild).
+      // Validation in chunks of bounded size, then the transforms shared out by size (runBuild).
       await runBuild(io, { paths: toBuild, options: { ...batch }, jobs: options.jobs ?? 1, quiet: options.quiet, onChunk: onBatch });
     }
   } finally {

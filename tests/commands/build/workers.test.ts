@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../../helpers/io.js';
 import { runChild } from '../../hostile/helpers/child.js';
 
-// With worker threads (only the built CLI can start them), validation runs in one chunk per thread and the
+// With worker threads (only the built CLI can start them), validation runs in chunks of 32 documents and the
 // transforms go one document at a time, largest first, to the free thread (src/parallel/run.ts runBuild).
 // Whatever thread builds a document, reports and outputs must be those of a build in one thread.
 const fixtures = path.join(repoRoot, 'tests/fixtures/transform');
