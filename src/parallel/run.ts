@@ -228,14 +228,10 @@ export async function runBuild(io: Io, opts: RunBuildOptions): Promise<void> {
   for (let i = 0; i < docs.length; i += per) chunks.push(docs.slice(i, i + per).map((d) => d.absPath));
 
   const pool = useWorkers ? new WorkerPool<DocumentTask, TaskResult>(workerUrl, jobs) : null;
-  // Inline, tasks run one after another in this thread, with the caller's Io.
-  let inline: Promise<unknown> = Promise.resolve();
-  const runTaskHere = (t: DocumentTask): Promise<TaskResult> => {
-    const next = inline.then(async () => ({ ...(await runChunk(t.command, t.paths, t.options, io)), stderr: '' }));
-    inline = next.catch(() => undefined);
-    return next;
-  };
-  const execute = (t: DocumentTask): Promise<TaskResult> => (pool ? pool.run(t) : runTaskHere(t));
+  // Tasks at once: one per worker, or one inline (in this thread, with the caller's Io).
+  const slots = pool ? jobs : 1;
+  const execute = async (t: DocumentTask): Promise<TaskResult> =>
+    pool ? pool.run(t) : { ...(await runChunk(t.command, t.paths, t.options, io)), stderr: '' };
   const onAbort = () => {
     pool?.abort();
     setTimeout(() => void pool?.close(), ABORT_GRACE_MS).unref();
@@ -290,7 +286,7 @@ export async function runBuild(io: Io, opts: RunBuildOptions): Promise<void> {
         );
       const pump = () => {
         const stopping = failure !== null || io.signal?.aborted === true;
-        while (!stopping && running < jobs && (nextChunk < chunks.length || ready.length)) {
+        while (!stopping && running < slots && (nextChunk < chunks.length || ready.length)) {
           running++;
           const work = nextChunk < chunks.length ? validateChunk(chunks[nextChunk++]!) : transform(ready.shift()!);
           void work.finally(settle);

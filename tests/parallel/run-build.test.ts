@@ -20,14 +20,17 @@ describe('runBuild (inline, --jobs 1)', () => {
     expect([1, 6, 40, 100, 256, 257, 10_000].map(buildValidationChunk)).toEqual([1, 1, 5, 13, 32, 32, 32]);
   });
 
-  it('validates in chunks, then transforms each document', async () => {
+  // --jobs 2 where no worker can start (here: no worker script) runs inline too, one task at a time.
+  for (const jobs of [1, 2]) it(`validates in chunks, then transforms each document (--jobs ${jobs}, inline)`, async () => {
     const results: TaskResult[] = [];
     const io = testIo(dir, { TEIKIT_CACHE_DIR: path.join(dir, 'cache') });
+    await fs.rm(path.join(dir, 'out'), { recursive: true, force: true });
     await runBuild(io, {
       paths: [path.join(dir, 'docs')],
       options: { outDir: path.join(dir, 'out') },
-      jobs: 1,
+      jobs,
       quiet: true,
+      workerUrl: new URL('file:///nonexistent/teikit-worker.js'),
       onChunk: (r) => results.push(r),
     });
     const validations = results.filter((r) => (r.built ?? []).length === 0);
