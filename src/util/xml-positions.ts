@@ -93,18 +93,24 @@ export class XmlDocument {
   /** 1-based line and column (in UTF-16 code units, as editors count) of a source offset. */
   position(offset: number): Position {
     const lineStarts = (this.lineStarts ??= lineStartsOf(this.source));
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+    const line = lineAt(lineStarts, offset);
+    return { line, column: offset - lineStarts[line - 1]! + 1 };
   }
 }
 
-function lineStartsOf(source: string): number[] {
+/** 1-based line of a source offset, given the offsets where lines start (lineStartsOf). */
+export function lineAt(lineStarts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+export function lineStartsOf(source: string): number[] {
   const starts = [0];
   for (let nl = source.indexOf('\n'); nl !== -1; nl = source.indexOf('\n', nl + 1)) starts.push(nl + 1);
   return starts;

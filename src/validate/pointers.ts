@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
-import { attr, childElements, parseXml, XML_NS, type XmlAttr, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
+import { attr, childElements, lineAt, lineStartsOf, parseXml, XML_NS, type XmlAttr, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { RELAXNG_NS } from './schema.js';
 
 /**
@@ -292,21 +292,7 @@ const hasScheme = (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s);
 
 /** 1-based line of an offset, as XmlDocument.position counts lines. */
 function lineOf(d: DocPointers, offset: number): number {
-  if (!d.lineStarts) {
-    const starts = [0];
-    const s = d.source;
-    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) starts.push(i + 1);
-    d.lineStarts = starts;
-  }
-  const starts = d.lineStarts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return lineAt((d.lineStarts ??= lineStartsOf(d.source)), offset);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
 import { sharedXmllintSession } from '../parallel/xmllint-session.js';
+import { lineStartsOf } from '../util/xml-positions.js';
 import type { Io } from '../io.js';
 import { FileCache } from './cache.js';
 import { deriveSchema, elementNamesOf, longestSiblingRun, parseRng, type RngNode } from './restrict.js';
@@ -255,15 +256,11 @@ function escapeRe(s: string): string {
 }
 
 /** Offsets where each line of a document begins, found once per document (it may have thousands of errors). */
-const lineStartsOf = new WeakMap<RelaxNgInput, number[]>();
+const lineStartsByDoc = new WeakMap<RelaxNgInput, number[]>();
 
 function lineStarts(doc: RelaxNgInput): number[] {
-  let starts = lineStartsOf.get(doc);
-  if (!starts) {
-    starts = [0];
-    for (let i = doc.text.indexOf('\n'); i >= 0; i = doc.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStartsOf.set(doc, starts);
-  }
+  let starts = lineStartsByDoc.get(doc);
+  if (!starts) lineStartsByDoc.set(doc, (starts = lineStartsOf(doc.text)));
   return starts;
 }
 
