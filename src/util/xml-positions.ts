@@ -224,26 +224,152 @@ interface QName {
   trimStable: boolean;
 }
 
-/** An open element's children until its end tag; no element keeps it once the parse succeeds. */
-const NO_CHILDREN_YET: XmlNode[] = [];
+/** The attributes of every element that has none: one frozen array instead of an empty one per element. */
+const NO_ATTRS: XmlAttr[] = Object.freeze([]) as unknown as XmlAttr[];
 
-/** Parses a document into a positioned tree. Comments, processing instructions and the DOCTYPE are skipped. */
+/** What an element needs to list its children when first asked: one per document, shared by its elements. */
+interface Content {
+  source: string;
+  /** Every element in document order (so sorted by `start`). */
+  elements: XmlElement[];
+}
+
+/**
+ * An element whose children (and the text nodes among them) are made on the first `children` read, from the
+ * source and the document's element list. A corpus validation reads the children of under 1% of the elements,
+ * and the text nodes were half the objects of a tree, all of them kept alive through a scavenge or two.
+ */
+class LazyElement implements XmlElement {
+  declare readonly kind: 'element';
+  /** The children once listed; until then the document's Content. */
+  #children: XmlNode[] | Content;
+
+  constructor(
+    readonly name: string,
+    readonly local: string,
+    readonly ns: string | null,
+    readonly attrs: XmlAttr[],
+    readonly parent: XmlElement | null,
+    readonly start: number,
+    readonly startTagEnd: number,
+    public end: number,
+    content: Content,
+  ) {
+    this.#children = content;
+  }
+
+  get children(): XmlNode[] {
+    const c = this.#children;
+    return Array.isArray(c) ? c : (this.#children = listChildren(this, c));
+  }
+}
+// On the prototype: one field less in each of half a million elements.
+Object.defineProperty(LazyElement.prototype, 'kind', { value: 'element', enumerable: true });
+
+/**
+ * The children of a parsed element: its child elements from the element list, and between them the text
+ * nodes the source holds, found by the same scan as parseXml's (from the same points, so comments, CDATA
+ * and processing instructions split the text the same way).
+ */
+function listChildren(el: XmlElement, { source: s, elements }: Content): XmlNode[] {
+  const out: XmlNode[] = [];
+  if (el.end === el.startTagEnd) return out;
+  let k = firstStartingAt(elements, el.start + 1, 0);
+  let at = el.startTagEnd;
+  while (k < elements.length && elements[k]!.start < el.end) {
+    const child = elements[k]!;
+    scanContent(s, at, child.start, el, out);
+    out.push(child);
+    at = child.end;
+    k = firstStartingAt(elements, at, k + 1);
+  }
+  // Names hold no '/', so the end tag's '</' is the last one.
+  scanContent(s, at, s.lastIndexOf('</', el.end - 2), el, out);
+  return out;
+}
+
+/** Index of the first element at or after `lo` that starts at `offset` or later. */
+function firstStartingAt(elements: XmlElement[], offset: number, lo: number): number {
+  let hi = elements.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (elements[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Text nodes of source[from, to), which holds no element: text runs and CDATA sections; comments and PIs end runs. */
+function scanContent(s: string, from: number, to: number, parent: XmlElement, out: XmlNode[]): void {
+  let i = from;
+  while (i < to) {
+    const lt = s.indexOf('<', i);
+    if (lt < 0 || lt >= to) {
+      out.push(textNode(s, i, to, parent));
+      return;
+    }
+    if (lt > i) out.push(textNode(s, i, lt, parent));
+    if (s.startsWith('<![CDATA[', lt)) {
+      const e = s.indexOf(']]>', lt + 9);
+      out.push({ kind: 'text', text: s.slice(lt + 9, e), parent, start: lt + 9, end: e });
+      i = e + 3;
+    } else i = skipMarkup(s, lt);
+  }
+}
+
+function textNode(s: string, from: number, to: number, parent: XmlElement): XmlText {
+  const raw = s.slice(from, to);
+  // Not s.indexOf('&', from): without a reference further on, that reads to the end of the document.
+  if (!raw.includes('&')) return { kind: 'text', text: raw, parent, start: from, end: to };
+  const d = decode(raw, from);
+  const node: XmlText = { kind: 'text', text: d.text, parent, start: from, end: to };
+  if (d.jumps && d.jumps.length) node.jumps = d.jumps;
+  return node;
+}
+
+/**
+ * Offset just after the comment, processing instruction or DOCTYPE (or other `<!` declaration) at `lt`, or
+ * -1 if it is not closed. Not for CDATA sections, which are text.
+ */
+function skipMarkup(s: string, lt: number): number {
+  const c1 = s.charCodeAt(lt + 1);
+  if (c1 === 33 && s.startsWith('<!--', lt)) {
+    const e = s.indexOf('-->', lt + 4);
+    return e < 0 ? -1 : e + 3;
+  }
+  if (c1 === 63) {
+    const e = s.indexOf('?>', lt + 2);
+    return e < 0 ? -1 : e + 2;
+  }
+  // DOCTYPE, possibly with an internal subset in brackets (which may itself hold '>').
+  const n = s.length;
+  let k = lt + 2;
+  let depth = 0;
+  let quote = 0;
+  for (; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 91) depth++;
+    else if (c === 93) depth--;
+    else if (c === 62 && depth <= 0) break;
+  }
+  return k + 1;
+}
+
+/**
+ * Parses a document into a positioned tree. Comments, processing instructions and the DOCTYPE are skipped.
+ * Text inside the root is not read here: elements list their children, text nodes included, when asked.
+ */
 export function parseXml(source: string): XmlDocument {
   const s = source;
   const n = s.length;
   let i = 0;
   let root: XmlElement | null = null;
   const stack: XmlElement[] = [];
-  // Children of the open elements, in order; `childStart[d]` is where those of the element at depth d begin. At
-  // its end tag they become its `children`, an array of exactly their number: one grown by push keeps room for
-  // 16, and a corpus run builds a million of them, which the garbage collector then goes over.
-  const pending: XmlNode[] = [];
-  // Counters instead of shrinking arrays by `.length =`, which costs a runtime call each time.
-  let pendingTop = 0;
-  const childStart: number[] = [];
   const elements: XmlElement[] = [];
-  // One string for each distinct run of white space between tags (half of all text nodes).
-  const spaces = new Map<string, string>();
+  const content: Content = { source, elements };
   const byId = new Map<string, XmlElement>();
   const qnames = new Map<string, QName>();
   // In-scope namespace bindings as a stack of (prefix, uri) pairs, newest last; `marks[d]` is the binding
@@ -260,8 +386,6 @@ export function parseXml(source: string): XmlDocument {
   // This element's attribute objects, copied out by slice(): an array of the exact size whose elements kind
   // is already settled (filling `new Array(n)` changes it on the first store, a slow path per element).
   const attrBuf: XmlAttr[] = [];
-  // The next '&' at or after the current position, so that a text run without one is never searched twice.
-  let nextAmp = s.indexOf('&');
 
   const fail = (msg: string, at: number): never => {
     throw new XmlSyntaxError(msg, at);
@@ -284,77 +408,30 @@ export function parseXml(source: string): XmlDocument {
     }
     return null;
   };
-  const text = (from: number, to: number): void => {
-    const parent = stack.length ? stack[stack.length - 1]! : undefined;
-    if (nextAmp !== -1 && nextAmp < from) nextAmp = s.indexOf('&', from);
-    const hasRef = nextAmp !== -1 && nextAmp < to;
-    if (!parent) {
-      // Outside the root only white space may stand; most of it needs no decoding to tell.
-      let k = from;
-      while (k < to && isSpace(s.charCodeAt(k))) k++;
-      if (k === to) return;
-      const d = decode(s.slice(from, to), from);
-      if (d.text.trim()) fail('text outside the root element', from);
-      return;
-    }
-    if (!hasRef) {
-      let t = s.slice(from, to);
-      if (to - from <= 64) {
-        let k = from;
-        while (k < to && isSpace(s.charCodeAt(k))) k++;
-        if (k === to) {
-          const shared = spaces.get(t);
-          if (shared === undefined) spaces.set(t, t);
-          else t = shared;
-        }
-      }
-      pending[pendingTop++] = { kind: 'text', text: t, parent, start: from, end: to };
-      return;
-    }
-    const d = decode(s.slice(from, to), from);
-    const node: XmlText = { kind: 'text', text: d.text, parent, start: from, end: to };
-    if (d.jumps && d.jumps.length) node.jumps = d.jumps;
-    pending[pendingTop++] = node;
+  // Outside the root only white space may stand; most of it needs no decoding to tell.
+  const outside = (from: number, to: number): void => {
+    let k = from;
+    while (k < to && isSpace(s.charCodeAt(k))) k++;
+    if (k === to) return;
+    if (decode(s.slice(from, to), from).text.trim()) fail('text outside the root element', from);
   };
 
   while (i < n) {
     const lt = s.indexOf('<', i);
     if (lt < 0) {
-      text(i, n);
+      if (!stack.length) outside(i, n);
       break;
     }
-    if (lt > i) text(i, lt);
+    if (lt > i && !stack.length) outside(i, lt);
     const c1 = s.charCodeAt(lt + 1);
-    if (c1 === 33 && s.startsWith('<!--', lt)) {
-      const e = s.indexOf('-->', lt + 4);
-      if (e < 0) fail('unterminated comment', lt);
-      i = e + 3;
-    } else if (c1 === 33 && s.startsWith('<![CDATA[', lt)) {
+    if (c1 === 33 && s.startsWith('<![CDATA[', lt)) {
       const e = s.indexOf(']]>', lt + 9);
       if (e < 0) fail('unterminated CDATA section', lt);
-      const parent = stack.length ? stack[stack.length - 1]! : undefined;
-      if (parent) pending[pendingTop++] = { kind: 'text', text: s.slice(lt + 9, e), parent, start: lt + 9, end: e };
-      else if (s.slice(lt + 9, e).trim()) fail('text outside the root element', lt + 9);
+      if (!stack.length && s.slice(lt + 9, e).trim()) fail('text outside the root element', lt + 9);
       i = e + 3;
-    } else if (c1 === 63) {
-      const e = s.indexOf('?>', lt + 2);
-      if (e < 0) fail('unterminated processing instruction', lt);
-      i = e + 2;
-    } else if (c1 === 33) {
-      // DOCTYPE, possibly with an internal subset in brackets (which may itself hold '>').
-      let k = lt + 2;
-      let depth = 0;
-      let quote = 0;
-      for (; k < n; k++) {
-        const c = s.charCodeAt(k);
-        if (quote) {
-          if (c === quote) quote = 0;
-        } else if (c === 34 || c === 39) quote = c;
-        else if (c === 91) depth++;
-        else if (c === 93) depth--;
-        else if (c === 62 && depth <= 0) break;
-      }
-      i = k + 1;
+    } else if (c1 === 33 || c1 === 63) {
+      i = skipMarkup(s, lt);
+      if (i < 0) fail(c1 === 63 ? 'unterminated processing instruction' : 'unterminated comment', lt);
     } else if (c1 === 47) {
       const gt = s.indexOf('>', lt);
       if (gt < 0) fail('unterminated end tag', lt);
@@ -374,9 +451,6 @@ export function parseXml(source: string): XmlDocument {
         if (!open || open.name !== name) fail(`end tag </${name}> does not match <${open?.name ?? '(none)'}>`, lt);
       }
       open!.end = gt + 1;
-      const first = childStart.pop()!;
-      open!.children = pending.slice(first, pendingTop);
-      pendingTop = first;
       bindTop = marks.pop()!;
       i = gt + 1;
     } else {
@@ -451,18 +525,18 @@ export function parseXml(source: string): XmlDocument {
         attrBuf[at++] = { name: an, local: aq.local, ns, value, offset: aOffsets[a]! };
         if (id === null && ns === XML_NS && aq.local === 'id') id = value;
       }
-      const attrs: XmlAttr[] = at === 0 ? [] : attrBuf.slice(0, at);
+      const attrs: XmlAttr[] = at === 0 ? NO_ATTRS : attrBuf.slice(0, at);
       const parent = stack.length ? stack[stack.length - 1]! : null;
-      const el: XmlElement = { kind: 'element', name, local: q.local, ns: lookupNs(q.prefix), attrs, children: selfClosing ? [] : NO_CHILDREN_YET, parent, start: lt, startTagEnd: k, end: k };
-      if (parent) pending[pendingTop++] = el;
-      else if (root) fail('a second root element', lt);
-      else root = el;
+      const el = new LazyElement(name, q.local, lookupNs(q.prefix), attrs, parent, lt, k, k, content);
+      if (!parent) {
+        if (root) fail('a second root element', lt);
+        root = el;
+      }
       elements.push(el);
       if (id !== null && !byId.has(id)) byId.set(id, el);
       if (selfClosing) bindTop = mark;
       else {
         stack.push(el);
-        childStart.push(pendingTop);
         marks.push(mark);
       }
       i = k;
