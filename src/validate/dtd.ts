@@ -18,22 +18,34 @@ export function readDoctype(text: string): Doctype | null {
   return { root: m[1]!, systemId: m[2] ?? m[3] ?? m[6] ?? m[7] ?? null, publicId: m[4] ?? m[5] ?? null, offset: m[0].lastIndexOf('<!DOCTYPE') };
 }
 
+/** How many bytes of a file its prolog is looked for in. */
+const PROLOG_BYTES = 65536;
+
 /**
  * The start of a file as text, enough for its prolog: the DOCTYPE is blanked in what loadDocument returns,
  * so its external identifier is read from the file itself (UTF-16 by BOM, else an ASCII-compatible encoding).
  */
-export async function readProlog(io: Io, absPath: string, bytes = 65536): Promise<string> {
+export async function readProlog(io: Io, absPath: string, bytes = PROLOG_BYTES): Promise<string> {
   const fh = await io.fs.open(absPath, 'r');
   try {
     const buf = new Uint8Array(bytes);
     const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    const head = buf.subarray(0, bytesRead);
-    if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le').decode(head);
-    if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be').decode(head);
-    return new TextDecoder('latin1').decode(head);
+    return prologText(buf.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * What readProlog gives for a file whose bytes are already at hand (validate has just read them), without
+ * opening it again. Only a DOCTYPE matters in it, so a start with no `<!DOCTYPE` (as bytes) is not decoded.
+ */
+export function prologText(fileBytes: Uint8Array, bytes = PROLOG_BYTES): string {
+  const head = fileBytes.subarray(0, bytes);
+  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le').decode(head);
+  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be').decode(head);
+  if (Buffer.from(head.buffer, head.byteOffset, head.length).indexOf('<!DOCTYPE', 0, 'latin1') < 0) return '';
+  return new TextDecoder('latin1').decode(head);
 }
 
 /**

@@ -386,7 +386,7 @@ class Preparer {
       if (nextAmp !== -1 && nextAmp < i) nextAmp = t.indexOf('&', i);
       const next = nextAmp === -1 ? nextLt : nextLt === -1 ? nextAmp : Math.min(nextLt, nextAmp);
       if (next === -1) break;
-      if (t[next] === '&') {
+      if (t.charCodeAt(next) === 38) {
         const r = this.reference(t, next, false);
         if (r !== null) {
           flush(next);
@@ -400,28 +400,30 @@ class Preparer {
         this.error(textStart, 'xml.too-long', `a run of text of ${(next - textStart).toLocaleString('en')} characters without markup exceeds the limit of ${limit.maxTextLength.toLocaleString('en')}; split it into paragraphs or other elements`);
       }
       i = next;
-      if (t.startsWith('<!--', i)) {
+      // Dispatched on the character after `<` (char codes: no one-character strings in this per-tag loop).
+      const c1 = t.charCodeAt(i + 1);
+      if (c1 === 33 && t.startsWith('<!--', i)) {
         const e = t.indexOf('-->', i + 4);
         if (e < 0) break;
         i = e + 3;
-      } else if (t.startsWith('<![CDATA[', i)) {
+      } else if (c1 === 33 && t.startsWith('<![CDATA[', i)) {
         const e = t.indexOf(']]>', i + 9);
         if (e < 0) break;
         if (e - i > limit.maxTextLength) this.error(i, 'xml.too-long', `a CDATA section of ${(e - i).toLocaleString('en')} characters exceeds the limit of ${limit.maxTextLength.toLocaleString('en')}`);
         i = e + 3;
-      } else if (t.startsWith('<?', i)) {
+      } else if (c1 === 63) {
         const e = t.indexOf('?>', i + 2);
         if (i > 0 && /^<\?xml[\s?]/i.test(t.slice(i, i + 6))) {
           this.error(i, 'xml.not-well-formed', 'not well-formed: an XML declaration (<?xml …?>) may only stand at the very start of the file; remove this one');
         }
         if (e < 0) break;
         i = e + 2;
-      } else if (t.startsWith('</', i)) {
+      } else if (c1 === 47) {
         depth--;
         const e = t.indexOf('>', i + 2);
         if (e < 0) break;
         i = e + 1;
-      } else if (t.startsWith('<!', i)) {
+      } else if (c1 === 33) {
         // <!ENTITY …>, <!DOCTYPE …> in the body: fast-xml-parser lets them pass and SaxonJS's parser then fails.
         const e = t.indexOf('>', i + 2);
         this.error(i, 'xml.not-well-formed', `not well-formed: ${abbreviate(t.slice(i, e < 0 ? i + 40 : e + 1))} is a declaration outside the DOCTYPE; declarations belong in the DOCTYPE's internal subset at the top, or write it as text (&lt;!…)`);
@@ -434,9 +436,9 @@ class Preparer {
         let closed = false;
         let empty = false;
         while (k < t.length) {
-          const c = t[k]!;
-          if (c === '"' || c === "'") {
-            const e = t.indexOf(c, k + 1);
+          const c = t.charCodeAt(k);
+          if (c === 34 || c === 39) {
+            const e = t.indexOf(c === 34 ? '"' : "'", k + 1);
             if (e < 0) {
               k = t.length;
               break;
@@ -455,11 +457,11 @@ class Preparer {
               }
             }
             k = e + 1;
-          } else if (c === '>') {
+          } else if (c === 62) {
             closed = true;
-            empty = t[k - 1] === '/';
+            empty = t.charCodeAt(k - 1) === 47;
             break;
-          } else if (c === '<') break;
+          } else if (c === 60) break;
           else k++;
         }
         if (!closed) {

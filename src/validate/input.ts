@@ -4,7 +4,15 @@ import type { Io } from '../io.js';
 import type { DocumentPath } from '../util/files.js';
 import { DEFAULT_LIMITS, prepareDocument, type DocumentLimits } from './entities.js';
 
-export type Decoded = { ok: true; text: string; warnings: Diagnostic[] } | { ok: false; diagnostic: Diagnostic };
+export type Decoded =
+  | {
+      ok: true;
+      text: string;
+      warnings: Diagnostic[];
+      /** The UTF-8 encoding of `text` when it costs no encoding pass (a UTF-8 file without BOM): xmllint then gets these bytes. */
+      utf8?: Uint8Array;
+    }
+  | { ok: false; diagnostic: Diagnostic };
 
 /** Default for --max-size: larger files are refused before they are read (a parse needs several times the file in memory). */
 export const DEFAULT_MAX_SIZE_MB = 64;
@@ -137,6 +145,10 @@ export function decodeXml(file: string, bytes: Uint8Array): Decoded {
       const { line, column } = lineColumnOfByte(body, bad);
       return encodingError(file, line, column, `byte 0x${body[bad]!.toString(16).padStart(2, '0')} is not valid UTF-8; declare the file's real encoding in the XML declaration (e.g. encoding="ISO-8859-1") or convert it to UTF-8`);
     }
+    if (start === 0) {
+      const fixed = rewriteDeclaredEncoding(text);
+      return { ok: true, text: fixed, warnings, utf8: fixed === text ? body : sameLengthDeclaration(text, fixed, body) };
+    }
   } else if (LATIN1.has(encoding)) {
     // Strict ISO-8859-1 as libxml2 and Java read it (the WHATWG decoder would read windows-1252).
     text = Buffer.from(body).toString('latin1');
@@ -168,6 +180,20 @@ export function decodeXml(file: string, bytes: Uint8Array): Decoded {
     }
   }
   return { ok: true, text: rewriteDeclaredEncoding(text), warnings };
+}
+
+/**
+ * The UTF-8 bytes of `fixed`, a copy of `text` whose XML declaration rewriteDeclaredEncoding changed, from `bytes`
+ * (the UTF-8 of `text`) when the declaration is ASCII and kept its length (`utf-8` → `UTF-8`): a copy with the
+ * declaration's bytes replaced. Anything else gets no bytes (they are then encoded from the text).
+ */
+function sameLengthDeclaration(text: string, fixed: string, bytes: Uint8Array): Uint8Array | undefined {
+  if (fixed.length !== text.length) return undefined;
+  const end = text.indexOf('?>');
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) >= 0x80 || fixed.charCodeAt(i) >= 0x80) return undefined;
+  const out = Uint8Array.from(bytes);
+  for (let i = 0; i < end; i++) out[i] = fixed.charCodeAt(i);
+  return out;
 }
 
 /** The text is a JS string now: its XML declaration must not tell the next parser to decode it again. */
@@ -212,12 +238,18 @@ export interface LoadOptions {
   limits?: DocumentLimits;
 }
 
-export interface LoadedDocument {
-  /** The text every parser downstream gets (decoded, DOCTYPE blanked, entities expanded), or null when unusable. */
-  text: string | null;
-  /** Why the text is null, and warnings about a usable one. */
-  diagnostics: Diagnostic[];
-}
+export type LoadedDocument =
+  | {
+      /** The text every parser downstream gets (decoded, DOCTYPE blanked, entities expanded). */
+      text: string;
+      /** Warnings about the text. */
+      diagnostics: Diagnostic[];
+      /** The file's bytes as read (validate finds the DOCTYPE's external identifier in them). */
+      bytes: Uint8Array;
+      /** The UTF-8 encoding of `text`, when it came without an encoding pass (see Decoded). */
+      utf8?: Uint8Array;
+    }
+  | { text: null; diagnostics: Diagnostic[] };
 
 /**
  * Reads one document for any command, defensively: size limit before reading, unreadable paths, encodings,
@@ -250,7 +282,9 @@ export async function loadDocument(io: Io, doc: DocumentPath, options: LoadOptio
   if (problem) return { text: null, diagnostics: [problem, ...warnings] };
   const prepared = prepareDocument(doc.file, decoded.text, options.limits ?? DEFAULT_LIMITS);
   if (!prepared.ok) return { text: null, diagnostics: [...prepared.diagnostics, ...warnings] };
-  return { text: prepared.text, diagnostics: warnings };
+  // prepareDocument returns the very string it got when it changed nothing (no DOCTYPE, no entity expanded).
+  const utf8 = prepared.text === decoded.text ? decoded.utf8 : undefined;
+  return { text: prepared.text, diagnostics: warnings, bytes, utf8 };
 }
 
 /**

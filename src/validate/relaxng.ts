@@ -3,12 +3,17 @@ import { sharedXmllintSession } from '../parallel/xmllint-session.js';
 import { lineStartsOf } from '../util/xml-positions.js';
 import type { Io } from '../io.js';
 import { FileCache } from './cache.js';
-import { deriveSchema, elementNamesOf, longestSiblingRun, parseRng, type RngNode } from './restrict.js';
+import { deriveSchema, documentShape, parseRng, type RngNode } from './restrict.js';
 import { sha256, type ResolvedSchema } from './schema.js';
 
 export interface RelaxNgInput {
   file: string;
   text: string;
+  /**
+   * `text` as UTF-8, when the caller has it without encoding (a UTF-8 file's own bytes): xmllint reads these,
+   * and they are moved to its worker (see XmllintFile), so the array is empty afterwards.
+   */
+  utf8?: Uint8Array;
 }
 
 /**
@@ -108,8 +113,9 @@ export class RestrictingEngine implements RelaxNgEngine {
 
   async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]> {
     const out: Diagnostic[][] = docs.map(() => []);
-    const nameSets = docs.map((d) => elementNamesOf(d.text));
-    const flatten = docs.map((d) => longestSiblingRun(d.text) > LONG_RUN);
+    const shapes = docs.map((d) => documentShape(d.text));
+    const nameSets = shapes.map((s) => s.names);
+    const flatten = shapes.map((s) => s.longestRun > LONG_RUN);
     // Documents with and without long registers get different schemas, hence different batches.
     const batches: { docs: number[]; flatten: boolean }[] = [];
     for (const f of [false, true]) {
@@ -182,7 +188,11 @@ async function runXmllint(schemaText: string, docs: readonly RelaxNgInput[], onS
   const names = docs.map((_, i) => `doc${i}.xml`);
   const pending = sharedXmllintSession().run(
     ['--relaxng', 'schema.rng', '--noout', ...names],
-    [...docs.map((d, i) => ({ fileName: names[i]!, contents: d.text })), { fileName: 'schema.rng', contents: schemaText }],
+    [
+      // Bytes already moved by an earlier run are empty (a text's UTF-8 never is): the text is encoded again.
+      ...docs.map((d, i) => ({ fileName: names[i]!, contents: d.utf8?.byteLength ? d.utf8 : d.text })),
+      { fileName: 'schema.rng', contents: schemaText },
+    ],
     // 256 pages (16 MiB) to start, up to 2 GiB: xmllint-wasm's default start and the limit used so far.
     { initial: 256, maximum: 32768 },
   );

@@ -114,7 +114,9 @@ class IncludeFailure extends Error {
  */
 export async function expandXIncludes(text: string, ctx: XIncludeContext): Promise<Expanded> {
   const identity: Expanded = { text, origin: (line) => ({ file: ctx.file, line }), diagnostics: [] };
-  if (!text.includes(XINCLUDE_NS)) return identity;
+  // An xi:include start tag has `<include` or `:include` in it: without either (a namespace declared but never
+  // used, as in a TEI header), the tag scan below would find nothing to include.
+  if (!text.includes(XINCLUDE_NS) || (!text.includes(':include') && !text.includes('<include'))) return identity;
   const diagnostics: Diagnostic[] = [];
   const chunks = await expand(text, ctx.file, ctx.absPath, 1, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), [ctx.absPath], ctx, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { ...identity, diagnostics };

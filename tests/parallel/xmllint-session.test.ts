@@ -44,6 +44,19 @@ describe('XmllintSession', () => {
     }
   });
 
+  it('reads UTF-8 bytes given instead of text the same; moves bytes that own their buffer and copies a view', async () => {
+    const text = '<list>\n<item>é ✓ 𝔄</item>\n<wrong/>\n</list>';
+    const fromText = await session.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: text }, schema], pages);
+    const own = new TextEncoder().encode(text);
+    const fromBytes = await session.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: own }, schema], pages);
+    expect(fromBytes).toEqual(fromText);
+    expect(fromBytes.stderr).toMatch(/doc0\.xml:3: element wrong/);
+    expect(own.byteLength).toBe(0);
+    const pooled = Buffer.from(`xx${text}yy`, 'utf8').subarray(2, -2);
+    expect(await session.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: pooled }, schema], pages)).toEqual(fromText);
+    expect(pooled.toString('utf8')).toBe(text);
+  });
+
   it('reports a document that does not parse with xmllint\'s own exit code', async () => {
     const r = await session.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: '<list><item>' }, schema], pages);
     expect(r.exitCode).toBe(4);

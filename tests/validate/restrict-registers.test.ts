@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { RestrictingEngine, XmllintEngine } from '../../src/validate/relaxng.js';
-import { deriveSchema, longestSiblingRun, parseRng } from '../../src/validate/restrict.js';
+import { deriveSchema, documentShape, parseRng } from '../../src/validate/restrict.js';
 import { sha256, type ResolvedSchema } from '../../src/validate/schema.js';
 import { corpusDir, repoRoot, schemaDir, testIo } from '../helpers/io.js';
 
@@ -148,11 +148,11 @@ describe('the rewrite in tei_all', () => {
   });
 });
 
-describe('longestSiblingRun', () => {
+describe('documentShape: longestRun', () => {
   it('counts consecutive same-named siblings, not cousins or other names between', () => {
-    expect(longestSiblingRun('<a><b/><b></b><b><b/></b><c/><b/></a>')).toBe(3);
-    expect(longestSiblingRun('<a><x><b/></x><x><b/></x></a>')).toBe(2);
-    expect(longestSiblingRun('<a><b/><c/><b/><c/></a>')).toBe(1);
-    expect(longestSiblingRun(fs.readFileSync(path.join(corpusDir, 'docs', 'arthur-schnitzler--schnitzler-tagebuch-data--indices__listplace.xml'), 'utf8'))).toBe(2216);
+    expect(documentShape('<a><b/><b></b><b><b/></b><c/><b/></a>').longestRun).toBe(3);
+    expect(documentShape('<a><x><b/></x><x><b/></x></a>').longestRun).toBe(2);
+    expect(documentShape('<a><b/><c/><b/><c/></a>').longestRun).toBe(1);
+    expect(documentShape(fs.readFileSync(path.join(corpusDir, 'docs', 'arthur-schnitzler--schnitzler-tagebuch-data--indices__listplace.xml'), 'utf8')).longestRun).toBe(2216);
   });
 });

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/diagnostic.js';
 import { XmllintEngine, RestrictingEngine } from '../../src/validate/relaxng.js';
-import { deriveSchema, elementNamesOf, JING_ANYURI_PATTERN, parseRng } from '../../src/validate/restrict.js';
+import { deriveSchema, documentShape, JING_ANYURI_PATTERN, parseRng } from '../../src/validate/restrict.js';
 import { sha256, type ResolvedSchema } from '../../src/validate/schema.js';
 import { corpusDir, repoRoot, schemaDir, testIo } from '../helpers/io.js';
 import * as os from 'node:os';
@@ -13,10 +13,55 @@ const teiAllPath = path.join(schemaDir, 'tei_all.rng');
 const teiAllText = fs.readFileSync(teiAllPath, 'utf8');
 const teiAll: ResolvedSchema = { path: teiAllPath, text: teiAllText, sha256: sha256(teiAllText) };
 
-describe('elementNamesOf', () => {
+/** The definitions documentShape must match: the two regex scans it replaced. */
+function namesByRegex(text: string): string[] {
+  return [...new Set([...text.matchAll(/<([^\s/>!?<="']+)/g)].map((m) => m[1]!.slice(m[1]!.lastIndexOf(':') + 1)))];
+}
+function runByRegex(text: string): number {
+  const runs: { last: string; run: number }[] = [{ last: '', run: 0 }];
+  let longest = 0;
+  for (const m of text.matchAll(/<(\/?)([^\s/>!?<="']+)[^>]*?(\/?)>/g)) {
+    if (m[1]) {
+      if (runs.length > 1) runs.pop();
+      continue;
+    }
+    const top = runs[runs.length - 1]!;
+    top.run = top.last === m[2] ? top.run + 1 : 1;
+    top.last = m[2]!;
+    longest = Math.max(longest, top.run);
+    if (!m[3]) runs.push({ last: '', run: 0 });
+  }
+  return longest;
+}
+
+describe('documentShape', () => {
   it('finds every element name, any namespace, and never misses one hidden by markup it does not parse', () => {
-    const names = elementNamesOf('<!DOCTYPE TEI [<!ENTITY e "<hi>x</hi>">]><TEI xmlns:t="x"><t:p a="1"/><!-- <note> --><![CDATA[<seg>]]>&e;</TEI>');
+    const { names } = documentShape('<!DOCTYPE TEI [<!ENTITY e "<hi>x</hi>">]><TEI xmlns:t="x"><t:p a="1"/><!-- <note> --><![CDATA[<seg>]]>&e;</TEI>');
     expect([...names].sort()).toEqual(['TEI', 'hi', 'note', 'p', 'seg']);
+  });
+  it('names and runs exactly as the regex scans it replaced, in the same order, on the corpus and on mutants', () => {
+    const docsDir = path.join(corpusDir, 'docs');
+    const texts = fs.readdirSync(docsDir).sort().map((f) => fs.readFileSync(path.join(docsDir, f), 'utf8'));
+    // Mutants: tags cut, odd characters after "<" (Unicode spaces the regex's \s knows), unclosed tags at the end.
+    const odd = ['<', '>', '/', '</', '/>', '<!', '<?', '\u00a0', '\u2028', '\ufeff', '\u3000', '\u0085', '\v', '"', "'", '=', ':', '<a:', '<x/', '</ >'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const mutants: string[] = [];
+    for (const t of texts.filter((x) => x.length < 60_000).slice(0, 40)) {
+      for (let m = 0; m < 25; m++) {
+        let s = t;
+        for (let e = 0; e < 4; e++) {
+          const at = rand(s.length + 1);
+          s = rand(3) === 0 ? s.slice(0, at) + s.slice(at + rand(12)) : s.slice(0, at) + odd[rand(odd.length)]! + s.slice(at);
+        }
+        mutants.push(s, s.slice(0, rand(s.length + 1)));
+      }
+    }
+    for (const text of [...texts, ...mutants, '', '<', '</', '<a', '<a/', '<a><b/', '</a>', '<a></a></a></a><b/><b/>']) {
+      const shape = documentShape(text);
+      expect([...shape.names]).toEqual(namesByRegex(text));
+      expect(shape.longestRun).toBe(runByRegex(text));
+    }
   });
 });
 
@@ -87,7 +132,7 @@ describe('restricted schema vs full tei_all (both through xmllint-wasm)', () => 
 
   it('covers many element sets', () => {
     expect(docs.length).toBeGreaterThan(30);
-    expect(new Set(docs.map((d) => [...elementNamesOf(d.text)].sort().join())).size).toBeGreaterThan(30);
+    expect(new Set(docs.map((d) => [...documentShape(d.text).names].sort().join())).size).toBeGreaterThan(30);
   });
   it('same verdict and same error lines for every document', () => {
     const summary = (ds: Diagnostic[]) => ({

@@ -20,6 +20,21 @@ describe('expandXIncludes', () => {
     expect(r.origin(2)).toEqual({ file: 'x.xml', line: 2 });
   });
 
+  it('leaves a document that declares the XInclude namespace but includes nothing untouched', async () => {
+    const text = '<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude">\n<p>includes</p>\n</TEI>';
+    const r = await expandXIncludes(text, ctx('x.xml'));
+    expect(r).toMatchObject({ text, diagnostics: [] });
+    expect(r.origin(2)).toEqual({ file: 'x.xml', line: 2 });
+  });
+
+  it('finds an include element in the XInclude namespace by default, without a prefix', async () => {
+    const text = '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<include xmlns="http://www.w3.org/2001/XInclude" href="part.xml"/>\n</TEI>';
+    const r = await expandXIncludes(text, ctx('x.xml'));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.text).not.toContain('<include');
+    expect(r.text).toContain('And a second one');
+  });
+
   it('splices a local document and maps every line back to its file', async () => {
     const name = 'include-ok.xml';
     const r = await expandXIncludes(await fs.readFile(path.join(dir, name), 'utf8'), ctx(name));

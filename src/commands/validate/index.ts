@@ -5,7 +5,7 @@ import type { Io } from '../../io.js';
 import type { DocumentReport } from '../../report.js';
 import { collectDocuments } from '../../util/files.js';
 import { confinedReader, loadDocument } from '../../validate/input.js';
-import { checkExternalDtd, readProlog } from '../../validate/dtd.js';
+import { checkExternalDtd, prologText } from '../../validate/dtd.js';
 import { RestrictingEngine, type RelaxNgEngine } from '../../validate/relaxng.js';
 import { declaredRelaxNg, SchemaResolver, TEI_ALL_URL, type ResolvedSchema } from '../../validate/schema.js';
 import { checkWellFormed } from '../../validate/wellformed.js';
@@ -43,7 +43,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
 
   const reports: DocumentReport[] = [];
   // Documents grouped by schema so each schema is prepared once per run.
-  const bySchema = new Map<string, { schema: ResolvedSchema; items: Array<{ report: DocumentReport; expanded: Expanded; absPath: string; original: string }> }>();
+  const bySchema = new Map<string, { schema: ResolvedSchema; items: Array<{ report: DocumentReport; expanded: Expanded; absPath: string; original: string; utf8?: Uint8Array }> }>();
   for (const doc of paths) {
     const report: DocumentReport = { file: doc.file, valid: false, diagnostics: [], schema: null };
     reports.push(report);
@@ -58,7 +58,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
       continue;
     }
     // Jing stops at a DTD it cannot find; the verdict must not depend on a file nobody can see.
-    const dtd = await checkExternalDtd(doc.file, doc.absPath, await readProlog(io, doc.absPath), exists(io));
+    const dtd = await checkExternalDtd(doc.file, doc.absPath, prologText(loaded.bytes), exists(io));
     if (dtd) report.diagnostics.push(dtd);
     if (dtd?.severity === 'error') continue;
     const expanded = await expandXIncludes(decoded.text, {
@@ -85,7 +85,9 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
     report.schema = { path: schema.path, sha256: schema.sha256 };
     let group = bySchema.get(schema.path);
     if (!group) bySchema.set(schema.path, (group = { schema, items: [] }));
-    group.items.push({ report, expanded, absPath: doc.absPath, original: decoded.text });
+    // The file's own bytes stand for the text xmllint gets when nothing (XInclude included) changed it.
+    const utf8 = expanded.text === decoded.text ? loaded.utf8 : undefined;
+    group.items.push({ report, expanded, absPath: doc.absPath, original: decoded.text, utf8 });
   }
 
   // One engine call per schema: it prepares the schema once and validates the documents in batches.
@@ -93,7 +95,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
   const firstSubmitted = new Promise<void>((resolve) => (submitted = resolve));
   const relaxNg = (async () => {
     for (const { schema, items } of bySchema.values()) {
-      const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.expanded.text })), submitted);
+      const results = await engine.validate(schema, items.map((it) => ({ file: it.report.file, text: it.expanded.text, utf8: it.utf8 })), submitted);
       items.forEach((it, i) => it.report.diagnostics.push(...(results[i] ?? []).map((d) => fromIncluded(d, it.expanded))));
     }
   })().finally(submitted);
