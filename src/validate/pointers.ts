@@ -133,6 +133,8 @@ interface DocPointers {
   /** The parsed text, for the line of an id a suggestion names. */
   source: string;
   lineStarts: number[] | null;
+  /** Its tree while it is being added, whose line table is made already (a dangling pointer's position). */
+  doc: XmlDocument | null;
   /** Each xml:id (outside examples) and the offset of its first occurrence. */
   ids: Map<string, number>;
   index: IdIndex | null;
@@ -219,34 +221,58 @@ function prefixDefs(els: readonly XmlElement[]): Map<string, PrefixDef[]> {
 let rowA = new Int32Array(64);
 let rowB = new Int32Array(64);
 
-/** Edit distance of a and b when it is at most `max`, else max + 1 (work stops as soon as it must exceed max). */
+/** Larger than any distance: a cell outside the band. */
+const FAR = 0x3fffffff;
+
+/**
+ * Edit distance of a and b when it is at most `max`, else max + 1. Their common prefix and suffix are
+ * set aside first (they do not change the distance, and a document's ids share long ones), and only the
+ * cells within `max` of the diagonal are computed (a path through any other costs more than max); work
+ * stops as soon as a row's best exceeds max.
+ */
 export function levenshtein(a: string, b: string, max = Infinity): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  if (rowA.length <= b.length) {
-    rowA = new Int32Array(b.length + 1);
-    rowB = new Int32Array(b.length + 1);
+  let from = 0;
+  let endA = a.length;
+  let endB = b.length;
+  while (from < endA && from < endB && a.charCodeAt(from) === b.charCodeAt(from)) from++;
+  while (endA > from && endB > from && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  const n = endA - from;
+  const m = endB - from;
+  if (n === 0 || m === 0) return n + m > max ? max + 1 : n + m;
+  const w = Math.min(max, Math.max(n, m));
+  if (rowA.length <= m + 1) {
+    rowA = new Int32Array(m + 2);
+    rowB = new Int32Array(m + 2);
   }
   let prev = rowA;
   let cur = rowB;
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let best = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      const sub = prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+  for (let j = 0; j <= m; j++) prev[j] = j <= w ? j : FAR;
+  for (let i = 1; i <= n; i++) {
+    const lo = i - w > 1 ? i - w : 1;
+    const hi = i + w < m ? i + w : m;
+    cur[lo - 1] = lo === 1 ? i : FAR;
+    let best = cur[lo - 1]!;
+    const ca = a.charCodeAt(from + i - 1);
+    for (let j = lo; j <= hi; j++) {
+      const sub = prev[j - 1]! + (ca === b.charCodeAt(from + j - 1) ? 0 : 1);
       const del = prev[j]! + 1;
       const ins = cur[j - 1]! + 1;
       const v = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
       cur[j] = v;
       if (v < best) best = v;
     }
+    // The next row reads this cell (its last one's `del`): outside the band.
+    if (hi < m) cur[hi + 1] = FAR;
     if (best > max) return max + 1;
     const t = prev;
     prev = cur;
     cur = t;
   }
-  const d = prev[b.length]!;
+  const d = prev[m]!;
   return d > max ? max + 1 : d;
 }
 
@@ -292,6 +318,7 @@ const hasScheme = (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s);
 
 /** 1-based line of an offset, as XmlDocument.position counts lines. */
 function lineOf(d: DocPointers, offset: number): number {
+  if (d.doc) return d.doc.position(offset).line;
   return lineAt((d.lineStarts ??= lineStartsOf(d.source)), offset);
 }
 
@@ -321,7 +348,7 @@ export class PointerChecker {
         );
       } else ids.set(a.value, a.offset);
     }
-    const self: DocPointers = { file, source: doc.source, lineStarts: null, ids, index: null, entries };
+    const self: DocPointers = { file, source: doc.source, lineStarts: null, doc, ids, index: null, entries };
     const prefixes = found.prefixDefEls.length ? prefixDefs(found.prefixDefEls) : null;
     for (const a of found.pointers) {
       // Most values are one pointer: split (and allocate) only values with whitespace.
@@ -353,6 +380,8 @@ export class PointerChecker {
         entries.push(this.dangling(self, self, { attrName: a.name, token, pointer, docPart, id, line: pos.line, column: pos.column }));
       }
     }
+    // The tree is not kept (see the class).
+    self.doc = null;
     this.docs.push(self);
   }
 

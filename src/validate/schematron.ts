@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
 import { childElements, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
-import { atomicString, ebv, ElementIndex, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
+import { atomicString, ebv, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
@@ -530,63 +530,103 @@ function splitEqName(eqName: string): { ns: string; local: string } {
 }
 
 /**
- * Positions (1-based, among all elements in document order) of what each fast pattern is offered,
- * taken from the document's elements by local name (`index`, built if not given) rather than by
- * looking every element up in every pattern.
+ * Where each pattern's offers go, by what an element must have: a name, an attribute, attributes at all,
+ * or nothing (wild); made once per list of dispatches. Slot 2i collects pattern i's elements, 2i+1 the
+ * elements whose attributes it is offered.
  */
-export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument, index: ElementIndex = new ElementIndex(doc.elements)): { cand: Record<string, number[]>; count: number } {
-  const els = index.elements;
-  const named = (eqName: string): number[] => {
+interface OfferPlan {
+  /** Local name, then namespace ('' for none) → slots. */
+  byName: Map<string, Map<string, number[]>>;
+  byAttr: Map<string, Map<string, number[]>>;
+  attrsByName: Map<string, Map<string, number[]>>;
+  wild: number[];
+  root: number[];
+  attrsAny: number[];
+  /** By `shapeOf` (length and first character): names no slot can be for are passed over without a map lookup. */
+  names: Uint8Array;
+  attrNames: Uint8Array;
+}
+
+/** A name's length (up to 31) and first character (its low 7 bits): a cheap filter before a map lookup. */
+const shapeOf = (name: string) => (Math.min(name.length, 31) << 7) | (name.charCodeAt(0) & 127);
+
+const offerPlans = new WeakMap<readonly PatternDispatch[], OfferPlan>();
+
+function offerPlan(dispatch: readonly PatternDispatch[]): OfferPlan {
+  let plan = offerPlans.get(dispatch);
+  if (plan) return plan;
+  plan = { byName: new Map(), byAttr: new Map(), attrsByName: new Map(), wild: [], root: [], attrsAny: [], names: new Uint8Array(32 << 7), attrNames: new Uint8Array(32 << 7) };
+  const add = (into: Map<string, Map<string, number[]>>, eqName: string, slot: number) => {
     const { ns, local } = splitEqName(eqName);
-    return index.positions(local).filter((k) => (els[k]!.ns ?? '') === ns);
+    (into === plan!.byAttr ? plan!.attrNames : plan!.names)[shapeOf(local)] = 1;
+    let byNs = into.get(local);
+    if (!byNs) into.set(local, (byNs = new Map()));
+    const slots = byNs.get(ns);
+    if (!slots) byNs.set(ns, [slot]);
+    else if (!slots.includes(slot)) slots.push(slot);
   };
-  // Elements carrying the attributes some pattern asks for, found in one pass over the attributes.
-  const wanted = new Map<string, Map<string, number[]>>();
-  for (const d of dispatch) {
-    for (const a of d.attrs) {
-      const { ns, local } = splitEqName(a);
-      let byNs = wanted.get(local);
-      if (!byNs) wanted.set(local, (byNs = new Map()));
-      byNs.set(ns, []);
+  dispatch.forEach((d, i) => {
+    if (d.wild) plan!.wild.push(2 * i);
+    else {
+      for (const n of d.names) add(plan!.byName, n, 2 * i);
+      for (const a of d.attrs) add(plan!.byAttr, a, 2 * i);
+      if (d.root) plan!.root.push(2 * i);
+    }
+    if (d.attrAnyParent) plan!.attrsAny.push(2 * i + 1);
+    else for (const p of d.attrParents) add(plan!.attrsByName, p, 2 * i + 1);
+  });
+  offerPlans.set(dispatch, plan);
+  return plan;
+}
+
+/**
+ * Positions (1-based, among all elements in document order) of what each fast pattern is offered, found
+ * in one pass over the elements and their attributes (each position is pushed in ascending order, so a
+ * list needs no sorting, and a repeat is the list's last entry).
+ */
+export function candidates(dispatch: readonly PatternDispatch[], doc: XmlDocument): { cand: Record<string, number[]>; count: number } {
+  const plan = offerPlan(dispatch);
+  const els = doc.elements;
+  const slots: number[][] = [];
+  for (let s = 0; s < 2 * dispatch.length; s++) slots.push([]);
+  const offer = (list: readonly number[] | undefined, pos: number) => {
+    if (!list) return;
+    for (let j = 0; j < list.length; j++) {
+      const out = slots[list[j]!]!;
+      if (out[out.length - 1] !== pos) out.push(pos);
+    }
+  };
+  const { byName, byAttr, attrsByName, wild, root, attrsAny, names, attrNames } = plan;
+  for (let k = 0; k < els.length; k++) {
+    const el = els[k]!;
+    const pos = k + 1;
+    if (k === 0) offer(root, pos);
+    offer(wild, pos);
+    const named = names[shapeOf(el.local)] === 1;
+    if (named) {
+      const local = byName.get(el.local);
+      if (local) offer(local.get(el.ns ?? ''), pos);
+    }
+    const attrs = el.attrs;
+    if (attrs.length === 0) continue;
+    offer(attrsAny, pos);
+    if (named) {
+      const parents = attrsByName.get(el.local);
+      if (parents) offer(parents.get(el.ns ?? ''), pos);
+    }
+    if (byAttr.size === 0) continue;
+    for (let j = 0; j < attrs.length; j++) {
+      const a = attrs[j]!;
+      if (attrNames[shapeOf(a.local)] !== 1) continue;
+      const holders = byAttr.get(a.local);
+      if (holders) offer(holders.get(a.ns ?? ''), pos);
     }
   }
-  if (wanted.size) {
-    for (let k = 0; k < els.length; k++) {
-      for (const a of els[k]!.attrs) {
-        const holders = wanted.get(a.local)?.get(a.ns ?? '');
-        if (holders && holders[holders.length - 1] !== k) holders.push(k);
-      }
-    }
-  }
-  let withAttrs: number[] | null = null;
-  const all = (keep: (el: XmlElement) => boolean = () => true): number[] => {
-    const out: number[] = [];
-    for (let k = 0; k < els.length; k++) if (keep(els[k]!)) out.push(k);
-    return out;
-  };
-  /** Ascending, each once, 1-based. */
-  const merge = (lists: number[][]): number[] | null => {
-    const nonEmpty = lists.filter((l) => l.length);
-    if (!nonEmpty.length) return null;
-    const one = nonEmpty.length === 1 ? nonEmpty[0]! : [...new Set(nonEmpty.flat())].sort((x, y) => x - y);
-    return one.map((k) => k + 1);
-  };
   const cand: Record<string, number[]> = {};
-  for (const d of dispatch) {
-    const nodes = merge(
-      d.wild
-        ? [all()]
-        : [...d.names.map(named), ...d.attrs.map((a) => {
-            const { ns, local } = splitEqName(a);
-            return wanted.get(local)!.get(ns)!;
-          }), d.root ? [0] : []],
-    );
-    if (nodes) cand[d.key] = nodes;
-    if (d.attrAnyParent || d.attrParents.length) {
-      const attrs = merge(d.attrAnyParent ? [(withAttrs ??= all((el) => el.attrs.length > 0))] : d.attrParents.map((p) => named(p).filter((k) => els[k]!.attrs.length > 0)));
-      if (attrs) cand[`a${d.key.slice(1)}`] = attrs;
-    }
-  }
+  dispatch.forEach((d, i) => {
+    if (slots[2 * i]!.length) cand[d.key] = slots[2 * i]!;
+    if (slots[2 * i + 1]!.length) cand[`a${d.key.slice(1)}`] = slots[2 * i + 1]!;
+  });
   return { cand, count: els.length };
 }
 
@@ -683,6 +723,14 @@ function locate(doc: XmlDocument, path: string): { line: number; column: number 
   return doc.position(offset);
 }
 
+/** The fast patterns' dispatches of a schema's rules, one list per CompiledSchematron (its plan is cached by it). */
+const dispatches = new WeakMap<CompiledSchematron, PatternDispatch[]>();
+function dispatchOf(compiled: CompiledSchematron): PatternDispatch[] {
+  let d = dispatches.get(compiled);
+  if (!d) dispatches.set(compiled, (d = compiled.patterns.flatMap((p) => (p.dispatch ? [p.dispatch] : []))));
+  return d;
+}
+
 /**
  * Runs compiled rules on one document (already known to be well-formed). Every failed assert or
  * successful report is a diagnostic at the node it fired on; a check that raised an XPath error
@@ -703,12 +751,7 @@ export async function runSchematron(
     diagnostic({ file, severity: 'info', source: 'schematron', code: 'schematron.rule-skipped', rule: s.ruleId, message: `Schematron rule ${s.ruleId}${s.context ? ` (context ${s.context})` : ''} was not checked: ${s.reason}` });
   const out: Diagnostic[] = compiled.skipped.map(skippedDiag);
   const doc = parsed ?? parseXml(docText);
-  const index = new ElementIndex(doc.elements);
-  const { cand, count } = candidates(
-    compiled.patterns.flatMap((p) => (p.dispatch ? [p.dispatch] : [])),
-    doc,
-    index,
-  );
+  const { cand, count } = candidates(dispatchOf(compiled), doc);
   // A pattern none of whose contexts can match an element of the document cannot fire (exact: the offer
   // is a superset of what each rule matches), so it is neither compiled nor run; with none left, SaxonJS
   // is not even loaded.
@@ -716,7 +759,7 @@ export async function runSchematron(
   // teikit's own XPath evaluator first; SaxonJS only for the patterns it refuses.
   if (options.native !== false && nativeEligible(docText)) {
     const xpathText = forXPath(docText);
-    const native = xpathText === docText ? new NativeRules(compiled, doc, index) : new NativeRules(compiled, parseXml(xpathText));
+    const native = new NativeRules(compiled, xpathText === docText ? doc : parseXml(xpathText));
     needed = needed.filter((p) => {
       const found = native.run(p, cand, file);
       if (found === null) return true;
@@ -776,10 +819,10 @@ class NativeRules {
   constructor(
     private readonly compiled: CompiledSchematron,
     private readonly doc: XmlDocument,
-    index: ElementIndex = new ElementIndex(doc.elements),
   ) {
-    this.xdoc = new XPathDocument(doc, index);
-    this.elements = index.elements;
+    // The element index is built only if a descendant step needs it.
+    this.xdoc = new XPathDocument(doc);
+    this.elements = doc.elements;
     const ns = new Map(compiled.namespaces.map((n) => [n.prefix, n.uri]));
     this.parse = xpathParser((prefix) => ns.get(prefix), JSON.stringify(compiled.namespaces));
     this.globals = this.scope(null, compiled.lets, this.xdoc.docNode);
@@ -840,32 +883,37 @@ class NativeRules {
         return e;
       });
       const patternScope = this.scope(this.globals, p.source.lets, this.xdoc.docNode);
-      const offered: XNode[] = (cand[p.key] ?? []).map((i) => this.elements[i - 1]!);
-      if (p.dispatch.attrAnyParent || p.dispatch.attrParents.length) {
-        for (const i of cand[`a${p.key.slice(1)}`] ?? []) offered.push(...this.xdoc.attributes(this.elements[i - 1]!));
-      }
       const found: Diagnostic[] = [];
       // Each rule's tests, parsed once the first node matches (after the type check, which parses them all).
       let tests: Expr[][] | null = null;
-      for (const node of offered) {
-        const matchCtx = { xdoc: this.xdoc, scope: patternScope, current: node };
+      // One context for every node offered (evaluation never keeps it): `current` is the node.
+      const matchCtx = { xdoc: this.xdoc, scope: patternScope, current: this.xdoc.docNode as XNode };
+      const visit = (node: XNode) => {
+        matchCtx.current = node;
         let k = 0;
         while (k < contexts.length && !matchesPattern(contexts[k]!, node, matchCtx)) k++;
-        if (k === contexts.length) continue;
+        if (k === contexts.length) return;
         if (!tests) {
           this.typeCheck(p, 'all');
           tests = p.source.rules.map((r) => r.checks.map((c) => this.parse(c.test)));
         }
         const rule = p.source.rules[k]!;
         const ctx = rule.lets.length ? { xdoc: this.xdoc, scope: this.scope(patternScope, rule.lets, node), current: node } : matchCtx;
-        for (const [n, c] of rule.checks.entries()) {
+        const ruleTests = tests[k]!;
+        for (let n = 0; n < rule.checks.length; n++) {
+          const c = rule.checks[n]!;
           const check = p.checks[c.no]!;
-          const holds = ebv(evaluate(tests[k]![n]!, ctx, node));
+          const holds = ebv(evaluate(ruleTests[n]!, ctx, node));
           if (holds === (check.kind === 'assert')) continue;
           const message = normalizeSpace(c.message.map((part) => this.messagePart(part, ctx, node)).join(''));
           const at = this.doc.position(node.kind === 'attribute' ? node.attr.offset : node.kind === 'element' ? node.start : this.doc.root.start);
           found.push(diagnostic({ file, line: at.line, column: at.column, severity: check.severity, source: 'schematron', code: check.kind === 'assert' ? 'schematron.assert' : 'schematron.report', rule: check.ruleId, message }));
         }
+      };
+      // The elements offered, then the attributes of those offered theirs (the order the stylesheet applies templates in).
+      for (const i of cand[p.key] ?? []) visit(this.elements[i - 1]!);
+      if (p.dispatch.attrAnyParent || p.dispatch.attrParents.length) {
+        for (const i of cand[`a${p.key.slice(1)}`] ?? []) for (const a of this.xdoc.attributes(this.elements[i - 1]!)) visit(a);
       }
       return found;
     } catch (err) {

@@ -45,7 +45,8 @@ const isNode = (i: Item): i is XNode => 'kind' in i;
  */
 export class XPathDocument {
   readonly docNode: DocNode;
-  private readonly attrNodes = new Map<XmlElement, AttrNode[]>();
+  /** Per element, its attribute nodes made so far (by position in `attrs`). */
+  private readonly attrNodes = new Map<XmlElement, Array<AttrNode | undefined>>();
   /** Elements and text nodes in document order, for the following and preceding axes (built on first use). */
   private flat: Array<XmlElement | XmlText> | null = null;
   private elementIndex: ElementIndex | null;
@@ -85,12 +86,42 @@ export class XPathDocument {
     }
   }
 
-  /** Attribute nodes, made once per element so that node identity holds. */
+  /** Attribute nodes, made once per attribute so that node identity holds. The list is shared: not to be changed. */
   attributes(el: XmlElement): AttrNode[] {
-    let a = this.attrNodes.get(el);
-    if (!a) this.attrNodes.set(el, (a = el.attrs.map((attr): AttrNode => ({ kind: 'attribute', attr, parent: el }))));
-    return a;
+    const n = el.attrs.length;
+    for (let k = 0; k < n; k++) this.attributeAt(el, k);
+    return n ? (this.attrNodes.get(el) as AttrNode[]) : [];
   }
+
+  /** The node of `el.attrs[k]`: a name test on the attribute axis makes only the nodes it selects. */
+  attributeAt(el: XmlElement, k: number): AttrNode {
+    let a = this.attrNodes.get(el);
+    if (!a) this.attrNodes.set(el, (a = new Array<AttrNode | undefined>(el.attrs.length)));
+    return (a[k] ??= { kind: 'attribute', attr: el.attrs[k]!, parent: el });
+  }
+
+  /**
+   * What id() finds: each element by its xml:id. SaxonJS also takes an unprefixed @id for an ID, and trims
+   * the value: documents with an @id, an xml:id holding whitespace, or an xml:id used twice are refused.
+   */
+  idElements(): Map<string, XmlElement> {
+    if (!this.ids) {
+      const ids = new Map<string, XmlElement>();
+      let why: string | null = null;
+      for (const el of this.doc.elements) {
+        for (const a of el.attrs) {
+          if (a.local !== 'id' || (a.ns && a.ns !== XML_NS)) continue;
+          if (!a.ns) why = 'id() in a document with an unprefixed @id';
+          else if (/[ \t\n\r]/.test(a.value) || ids.has(a.value)) why = 'id() in a document with an xml:id holding whitespace or used twice';
+          else ids.set(a.value, el);
+        }
+      }
+      this.ids = why === null ? ids : new XPathUnsupported(why);
+    }
+    if (this.ids instanceof XPathUnsupported) throw this.ids;
+    return this.ids;
+  }
+  private ids: Map<string, XmlElement> | XPathUnsupported | null = null;
 
   flatNodes(): Array<XmlElement | XmlText> {
     if (!this.flat) {
@@ -193,6 +224,7 @@ export type Expr =
   | { k: 'seq'; items: Expr[] }
   | { k: 'or' | 'and' | 'union' | 'except' | 'intersect'; a: Expr; b: Expr }
   | { k: 'gcmp' | 'vcmp'; op: string; a: Expr; b: Expr }
+  | { k: 'ncmp'; op: '<<' | '>>' | 'is'; a: Expr; b: Expr }
   | { k: 'neg'; a: Expr }
   | { k: 'if'; c: Expr; t: Expr; e: Expr }
   | { k: 'call'; name: string; args: Expr[] }
@@ -306,6 +338,8 @@ const FUNCTIONS: Record<string, number[]> = {
   last: [0],
   tokenize: [2],
   'distinct-values': [1],
+  substring: [2, 3],
+  id: [1],
 };
 
 class Parser {
@@ -391,7 +425,11 @@ class Parser {
       this.i++;
       return { k: 'vcmp', op: t.v, a, b: this.unary() };
     }
-    if (t && ((t.t === 'op' && ['<<', '>>', '||', '+', '-', '*'].includes(t.v)) || (t.t === 'name' && ['is', 'to', 'div', 'idiv', 'mod', 'instance', 'treat', 'castable', 'cast'].includes(t.v)))) {
+    if ((t?.t === 'op' && (t.v === '<<' || t.v === '>>')) || (t?.t === 'name' && t.v === 'is')) {
+      this.i++;
+      return { k: 'ncmp', op: t.v as '<<' | '>>' | 'is', a, b: this.unary() };
+    }
+    if (t && ((t.t === 'op' && ['||', '+', '-', '*'].includes(t.v)) || (t.t === 'name' && ['is', 'to', 'div', 'idiv', 'mod', 'instance', 'treat', 'castable', 'cast'].includes(t.v)))) {
       refuse(`the operator ${t.v}`);
     }
     return a;
@@ -575,17 +613,18 @@ class Parser {
 /** A coarse static type: boolean, number, string, nodes, or unknown. */
 export type StaticType = 'b' | 'n' | 's' | 'node' | 'any';
 
-const STRING_ARGS = new Set(['normalize-space', 'string-length', 'contains', 'starts-with', 'ends-with', 'tokenize']);
+const STRING_ARGS = new Set(['normalize-space', 'string-length', 'contains', 'starts-with', 'ends-with', 'tokenize', 'id']);
 const NODE_ARGS = new Set(['name', 'local-name', 'namespace-uri']);
 const BOOLEAN_FNS = new Set(['not', 'exists', 'empty', 'boolean', 'true', 'false', 'contains', 'starts-with', 'ends-with']);
 const NUMBER_FNS = new Set(['count', 'string-length', 'position', 'last']);
-const STRING_FNS = new Set(['string', 'normalize-space', 'concat', 'name', 'local-name', 'namespace-uri', 'tokenize']);
+const STRING_FNS = new Set(['string', 'normalize-space', 'concat', 'name', 'local-name', 'namespace-uri', 'tokenize', 'substring']);
 
 /** Whether the value of an expression may be that of a comparison (directly, or through if, a filter or a sequence). */
 function holdsComparison(e: Expr): boolean {
   switch (e.k) {
     case 'gcmp':
     case 'vcmp':
+    case 'ncmp':
       return true;
     case 'if':
       return holdsComparison(e.t) || holdsComparison(e.e);
@@ -644,6 +683,10 @@ export function staticType(e: Expr, vars: ReadonlyMap<string, StaticType> = new 
       if (a !== b && ((typed(a) && b !== 'node') || (typed(b) && a !== 'node'))) refuse(`comparing ${a} with ${b} (XPTY0004, or possibly so)`);
       return 'b';
     }
+    case 'ncmp':
+      if (holdsComparison(e.a) || holdsComparison(e.b)) refuse('a node comparison of the result of a comparison');
+      for (const x of [t(e.a), t(e.b)]) if (x !== 'node') refuse(`a node comparison of values that may be atomic (XPTY0004)`);
+      return 'b';
     case 'union':
     case 'except':
     case 'intersect':
@@ -664,9 +707,12 @@ export function staticType(e: Expr, vars: ReadonlyMap<string, StaticType> = new 
       ts.forEach((x, k) => {
         if (STRING_ARGS.has(e.name) && (x === 'b' || x === 'n')) refuse(`a ${x === 'b' ? 'boolean' : 'number'} as an argument of ${e.name} (XPTY0004)`);
         if (NODE_ARGS.has(e.name) && k === 0 && x !== 'node') refuse(`a value that may be atomic as the argument of ${e.name} (XPTY0004)`);
+        // substring's string, then its numbers (xs:double: a string or an untyped node value would have to be cast).
+        if (e.name === 'substring' && (k === 0 ? x === 'b' || x === 'n' : x !== 'n')) refuse(`this argument ${k + 1} of substring (XPTY0004, or possibly so)`);
       });
+      if (e.name === 'id' && ctx !== 'node') refuse('id() of a context item that may be atomic');
       if (NODE_ARGS.has(e.name) && !e.args.length && ctx !== 'node') refuse(`${e.name}() of a context item that may be atomic`);
-      return BOOLEAN_FNS.has(e.name) ? 'b' : NUMBER_FNS.has(e.name) ? 'n' : STRING_FNS.has(e.name) ? 's' : e.name === 'current' ? 'node' : 'any';
+      return BOOLEAN_FNS.has(e.name) ? 'b' : NUMBER_FNS.has(e.name) ? 'n' : STRING_FNS.has(e.name) ? 's' : e.name === 'current' || e.name === 'id' ? 'node' : 'any';
     }
     case 'root':
       return 'node';
@@ -757,7 +803,12 @@ export function evaluate(e: Expr, ctx: EvalContext, item: Item): Item[] {
 
 const untyped = (v: string): Atomic => ({ t: 'u', v });
 const str = (v: string): Atomic => ({ t: 's', v });
-const bool = (v: boolean): Atomic => ({ t: 'b', v });
+const TRUE: Atomic = { t: 'b', v: true };
+const FALSE: Atomic = { t: 'b', v: false };
+/** A boolean result as a sequence: shared, as every result is (results are never changed in place). */
+const TRUE_SEQ: readonly Item[] = Object.freeze([TRUE]);
+const FALSE_SEQ: readonly Item[] = Object.freeze([FALSE]);
+const boolSeq = (v: boolean): Item[] => (v ? TRUE_SEQ : FALSE_SEQ) as Item[];
 const int = (v: number): Atomic => ({ t: 'i', v });
 
 export function stringValue(n: XNode): string {
@@ -875,7 +926,20 @@ function stepNodes(axis: Axis, test: NodeTest, n: XNode, xdoc: XPathDocument): X
       // Nearest first (axis order); without the list of every ancestor first.
       const out: XNode[] = [];
       if (axis === 'ancestor-or-self' && nameMatches(test, n, 'element')) out.push(n);
-      for (let p = parentOf(n, xdoc); p; p = axis === 'parent' ? null : parentOf(p, xdoc)) if (nameMatches(test, p, 'element')) out.push(p);
+      if (n.kind === 'document') return out;
+      // Up the elements (an attribute's or text node's parent is one), then the document node, which only node() matches.
+      for (let p: XmlElement | null = n.parent; p; p = axis === 'parent' ? null : p.parent) if (elementMatches(test, p)) out.push(p);
+      if (test.k === 'any' && (axis !== 'parent' || (n.kind === 'element' && !n.parent))) out.push(xdoc.docNode);
+      return out;
+    }
+    if (axis === 'attribute' && test.k === 'name') {
+      const out: XNode[] = [];
+      if (n.kind !== 'element') return out;
+      const attrs = n.attrs;
+      for (let k = 0; k < attrs.length; k++) {
+        const a = attrs[k]!;
+        if ((test.ns === undefined || test.ns === a.ns) && (test.local === undefined || test.local === a.local)) out.push(xdoc.attributeAt(n, k));
+      }
       return out;
     }
   }
@@ -1058,6 +1122,15 @@ function optionalNode(v: Item[], what: string): XNode | null {
   return n as XNode;
 }
 
+/** The one number an xs:double argument must be (integers and decimals are promoted); anything else is refused. */
+function singleNumber(v: Item[], what: string): number {
+  if (v.length !== 1 || isNode(v[0]!) || !isNum(v[0] as Atomic)) refuse(`a value other than one number as ${what} (XPTY0004)`);
+  return (v[0] as { v: number }).v;
+}
+
+/** fn:round: the nearest integer, halves upwards (NaN and infinities unchanged). */
+const xsRound = (x: number): number => (Number.isFinite(x) ? Math.floor(x + 0.5) : x);
+
 function focusNode(f: Focus, fn: string): XNode {
   if (!isNode(f.item)) refuse(`${fn}() with an atomic context item (XPTY0004)`);
   return f.item as XNode;
@@ -1068,19 +1141,19 @@ function call(name: string, args: Expr[], ctx: EvalContext, f: Focus): Item[] {
   const ctxOr = (k: number, fn: string): Item[] => (args.length > k ? arg(k) : [focusNode(f, fn)]);
   switch (name) {
     case 'not':
-      return [bool(!ebv(arg(0)))];
+      return boolSeq(!ebv(arg(0)));
     case 'boolean':
-      return [bool(ebv(arg(0)))];
+      return boolSeq(ebv(arg(0)));
     case 'true':
-      return [bool(true)];
+      return boolSeq(true);
     case 'false':
-      return [bool(false)];
+      return boolSeq(false);
     case 'count':
       return [int(arg(0).length)];
     case 'exists':
-      return [bool(arg(0).length > 0)];
+      return boolSeq(arg(0).length > 0);
     case 'empty':
-      return [bool(arg(0).length === 0)];
+      return boolSeq(arg(0).length === 0);
     case 'string': {
       const v = args.length ? arg(0) : [f.item];
       if (v.length > 1) refuse('string() of a sequence (XPTY0004)');
@@ -1092,11 +1165,11 @@ function call(name: string, args: Expr[], ctx: EvalContext, f: Focus): Item[] {
     case 'string-length':
       return [int([...(args.length ? optionalString(arg(0), 'the argument of string-length') : stringValue(focusNode(f, name)))].length)];
     case 'contains':
-      return [bool(optionalString(arg(0), 'an argument of contains').includes(optionalString(arg(1), 'an argument of contains')))];
+      return boolSeq(optionalString(arg(0), 'an argument of contains').includes(optionalString(arg(1), 'an argument of contains')));
     case 'starts-with':
-      return [bool(optionalString(arg(0), 'an argument of starts-with').startsWith(optionalString(arg(1), 'an argument of starts-with')))];
+      return boolSeq(optionalString(arg(0), 'an argument of starts-with').startsWith(optionalString(arg(1), 'an argument of starts-with')));
     case 'ends-with':
-      return [bool(optionalString(arg(0), 'an argument of ends-with').endsWith(optionalString(arg(1), 'an argument of ends-with')))];
+      return boolSeq(optionalString(arg(0), 'an argument of ends-with').endsWith(optionalString(arg(1), 'an argument of ends-with')));
     case 'concat':
       return [str(args.map((_, k) => {
         const a = optionalAtomic(arg(k), 'an argument of concat');
@@ -1133,6 +1206,30 @@ function call(name: string, args: Expr[], ctx: EvalContext, f: Focus): Item[] {
       }
       return out;
     }
+    case 'substring': {
+      const s = optionalString(arg(0), 'the first argument of substring');
+      const start = xsRound(singleNumber(arg(1), 'the start of substring'));
+      const end = args.length > 2 ? start + xsRound(singleNumber(arg(2), 'the length of substring')) : Infinity;
+      // Characters are code points, counted from 1; comparisons with NaN are false, so NaN gives ''.
+      const chars = [...s];
+      let out = '';
+      for (let p = 1; p <= chars.length; p++) if (p >= start && p < end) out += chars[p - 1];
+      return [str(out)];
+    }
+    case 'id': {
+      // The context node's document: the one tree there is.
+      focusNode(f, name);
+      const ids = ctx.xdoc.idElements();
+      const found: XNode[] = [];
+      for (const a of atomize(arg(0))) {
+        if (!isStr(a)) refuse('id() of a non-string value (XPTY0004)');
+        for (const token of (a as { v: string }).v.split(/[ \t\n\r]+/)) {
+          const el = token ? ids.get(token) : undefined;
+          if (el) found.push(el);
+        }
+      }
+      return inDocumentOrder(found, ctx.xdoc);
+    }
     default:
       return refuse(`the function ${name}`);
   }
@@ -1152,9 +1249,9 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
     case 'seq':
       return e.items.flatMap((x) => ev(x, ctx, f));
     case 'or':
-      return [bool(ebv(ev(e.a, ctx, f)) || ebv(ev(e.b, ctx, f)))];
+      return boolSeq(ebv(ev(e.a, ctx, f)) || ebv(ev(e.b, ctx, f)));
     case 'and':
-      return [bool(ebv(ev(e.a, ctx, f)) && ebv(ev(e.b, ctx, f)))];
+      return boolSeq(ebv(ev(e.a, ctx, f)) && ebv(ev(e.b, ctx, f)));
     case 'union': {
       const all = [...ev(e.a, ctx, f), ...ev(e.b, ctx, f)];
       if (!all.every(isNode)) refuse('a union of atomic values (XPTY0004)');
@@ -1169,7 +1266,7 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
       return inDocumentOrder(a.filter((n) => right.has(n) === (e.k === 'intersect')), ctx.xdoc);
     }
     case 'gcmp':
-      return [bool(generalCompare(e.op, atomize(ev(e.a, ctx, f)), atomize(ev(e.b, ctx, f))))];
+      return boolSeq(generalCompare(e.op, atomize(ev(e.a, ctx, f)), atomize(ev(e.b, ctx, f))));
     case 'vcmp': {
       const a = optionalAtomic(ev(e.a, ctx, f), 'an operand of a value comparison');
       const b = optionalAtomic(ev(e.b, ctx, f), 'an operand of a value comparison');
@@ -1177,7 +1274,15 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
       // Value comparisons take untypedAtomic as a string.
       const x = a.t === 'u' ? str(a.v) : a;
       const y = b.t === 'u' ? str(b.v) : b;
-      return [bool(compareAtomics(e.op, x, y))];
+      return boolSeq(compareAtomics(e.op, x, y));
+    }
+    case 'ncmp': {
+      const a = optionalNode(ev(e.a, ctx, f), 'an operand of a node comparison');
+      const b = optionalNode(ev(e.b, ctx, f), 'an operand of a node comparison');
+      if (a === null || b === null) return [];
+      if (e.op === 'is') return boolSeq(a === b);
+      const d = ctx.xdoc.orderOf(a) - ctx.xdoc.orderOf(b);
+      return boolSeq(e.op === '>>' ? d > 0 : d < 0);
     }
     case 'neg': {
       const a = optionalAtomic(ev(e.a, ctx, f), 'the operand of unary minus');

@@ -82,6 +82,29 @@ describe('pointer integrity', () => {
     // Longer ids than the first call's rows: the reused rows grow.
     expect(levenshtein('x'.repeat(100) + 'a', 'x'.repeat(100) + 'b', 2)).toBe(1);
   });
+
+  it('levenshtein of ids sharing a prefix and a suffix, long ones too (the band and the trimmed ends against the textbook table)', () => {
+    const textbook = (a: string, b: string) => {
+      let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+      for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+      return prev[b.length]!;
+    };
+    const part = (maxLength: number) => fc.string({ unit: fc.constantFrom('a', 'b', 'c', '-', '1'), maxLength });
+    fc.assert(
+      fc.property(part(6), part(40), part(40), part(6), fc.constantFrom(0, 1, 2, 3, 5, Infinity), (pre, x, y, post, max) => {
+        const a = pre + x + post;
+        const b = pre + y + post;
+        const d = textbook(a, b);
+        expect(levenshtein(a, b, max)).toBe(d <= max ? d : max + 1);
+        expect(levenshtein(b, a, max)).toBe(d <= max ? d : max + 1);
+      }),
+      { numRuns: 3000, seed: 20261202 },
+    );
+  });
 });
 
 describe('pointers across documents added one at a time', () => {

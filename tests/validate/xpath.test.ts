@@ -11,13 +11,13 @@ import { evaluate, matchesPattern, nativeEligible, Scope, staticType, XPathDocum
  */
 const DOC = `<list xmlns="urn:t" xmlns:x="urn:x" n="1">
   <item kind="special" code="AB">x</item>
-  <item code="ab" n="2">long text</item>
+  <item code="ab" n="2" xml:id="i2">long text</item>
   <item>  spaced   out &amp; more </item>
   <num>7</num><num> 12 </num><num>seven</num><num>1.5</num>
   <x:note type="a b" x:n="3">note <item>inner</item> tail</x:note>
   <empty/>
   <!-- a comment -->
-  <sub><item code="cd">deep</item><num>-4</num></sub>
+  <sub xml:id="s"><item code="cd" xml:id="i3">deep</item><num>-4</num></sub>
 </list>`;
 const NS: Record<string, string> = { t: 'urn:t', x: 'urn:x' };
 const parse = xpathParser((p) => NS[p], 'xpath-test');
@@ -109,6 +109,21 @@ describe('the XPath evaluator agrees with SaxonJS', () => {
     '../..',
     'ancestor::*',
     'ancestor-or-self::*[1]',
+    // Parent and ancestor steps by name walk up from elements, attributes and text nodes to the document node.
+    'parent::t:list',
+    'parent::*',
+    'ancestor::t:list',
+    'ancestor::x:note',
+    'ancestor-or-self::t:item',
+    'text()/ancestor::*',
+    'text()/parent::t:item',
+    '@*/ancestor::*',
+    // Attribute steps by name make only the nodes they select, the same nodes (identity) every time.
+    '@*:n',
+    'x:note/@*',
+    'x:note/@x:n | x:note/@type | x:note/@*',
+    '(@code | @n) | @*',
+    '//@n',
     'preceding-sibling::*[1]',
     'following-sibling::t:num',
     'following::t:item',
@@ -162,6 +177,34 @@ describe('the XPath evaluator agrees with SaxonJS', () => {
     "not(t:num)",
     "(., 'x', 1)[2]",
     "-(t:num[1])",
+    // id() by xml:id, in document order, each element once; substring() by code points; node comparisons.
+    "id('i3 i2')",
+    "id(('s', 'i2', 's'))",
+    "id('none')",
+    "id(())",
+    "id(@code)",
+    "count(id('i2 s')//t:item)",
+    "substring('abcdef', 2)",
+    "substring('abcdef', 2, 3)",
+    "substring('abcdef', 1.5, 2.6)",
+    "substring('abcdef', 0, 3)",
+    "substring('abcdef', -1)",
+    "substring('a\u{1F600}bc', 2, 2)",
+    "substring(@code, 2)",
+    "substring((), 1)",
+    "substring(t:item[1], count(*))",
+    "id('s') >> .",
+    "id('i2') << .",
+    "id('nothing') >> .",
+    ". is .",
+    ". is ..",
+    "@code << .",
+    "(id('s') >> .) or (. is id('i2'))",
+    "substring('abc', '2')",
+    "substring('abc', t:num[1])",
+    "substring(t:item, 1)",
+    "t:item >> .",
+    "1 >> .",
     "$undefined",
     // Where SaxonJS raises an error, the evaluator must refuse.
     "t:num eq 7",
@@ -178,11 +221,11 @@ describe('the XPath evaluator agrees with SaxonJS', () => {
   });
 
   it('refuses what it does not implement instead of guessing', () => {
-    for (const e of ['1 + 1', 'matches(., "a")', 'for $a in * return 1', '@a cast as xs:integer', 'id("x")', '. >> ..', 'node()', 'xs:integer(.)', 'tokenize(., "\\s+")', "t:no-such-function(.)"]) {
+    for (const e of ['1 + 1', 'matches(., "a")', 'for $a in * return 1', '@a cast as xs:integer', 'idref("x")', '. || ..', 'node()', 'xs:integer(.)', 'tokenize(., "\\s+")', "t:no-such-function(.)"]) {
       expect(() => parse(e), e).toThrow(XPathUnsupported);
     }
     // Type errors SaxonJS finds when compiling, even in branches that never run.
-    for (const e of ["if (true()) then 1 else contains(., true())", "count(*) eq 'x'", "$n eq 1", "name('x')", "-'a'", "(. eq 1) = 1", "boolean(@a eq 'b')"]) {
+    for (const e of ["substring('abc', '2')", "substring(., @n)", "$v >> .", "(. is .) = true()", "id(1)", "if (true()) then 1 else contains(., true())", "count(*) eq 'x'", "$n eq 1", "name('x')", "-'a'", "(. eq 1) = 1", "boolean(@a eq 'b')"]) {
       expect(() => staticType(parse(e)), e).toThrow(XPathUnsupported);
     }
     expect(staticType(parse('$n eq 1'), new Map([['n', 'n']]))).toBe('b');
