@@ -191,7 +191,8 @@ function sameLengthDeclaration(text: string, fixed: string, bytes: Uint8Array): 
   if (fixed.length !== text.length) return undefined;
   const end = text.indexOf('?>');
   for (let i = 0; i < end; i++) if (text.charCodeAt(i) >= 0x80 || fixed.charCodeAt(i) >= 0x80) return undefined;
-  const out = Uint8Array.from(bytes);
+  // A copy (Uint8Array.from would iterate, and a Buffer's slice shares memory).
+  const out = new Uint8Array(bytes);
   for (let i = 0; i < end; i++) out[i] = fixed.charCodeAt(i);
   return out;
 }
@@ -293,9 +294,11 @@ export async function loadDocument(io: Io, doc: DocumentPath, options: LoadOptio
  * include /etc/passwd or ~/.ssh into a validation message or a built page. The refusal names the path only.
  */
 export function confinedReader(io: Io, roots: readonly string[], maxSizeMB = DEFAULT_MAX_SIZE_MB): (absPath: string) => Promise<Uint8Array> {
-  const realRoots = Promise.all(roots.map((r) => io.fs.realpath(r).catch(() => path.resolve(r))));
+  // Resolved at the first read, not here: validate makes a reader for every document and most include nothing.
+  let realRoots: Promise<string[]> | undefined;
   return async (absPath) => {
     const real = await io.fs.realpath(absPath);
+    realRoots ??= Promise.all(roots.map((r) => io.fs.realpath(r).catch(() => path.resolve(r))));
     const inside = (await realRoots).some((root) => {
       const rel = path.relative(root, real);
       return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));

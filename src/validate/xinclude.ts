@@ -48,7 +48,8 @@ function lineCount(s: string): number {
 interface Tag {
   kind: 'start' | 'end' | 'other';
   qname: string;
-  attrs: Map<string, string>;
+  /** The attributes as written (parsed only where needed: most tags declare no namespace and include nothing). */
+  rawAttrs: string;
   selfClosing: boolean;
   start: number;
   end: number;
@@ -64,18 +65,23 @@ function* tags(text: string, from: number): Generator<Tag> {
   while ((m = re.exec(text))) {
     const start = m.index;
     const end = start + m[0].length;
-    if (m[1] !== undefined) yield { kind: 'end', qname: m[1], attrs: new Map(), selfClosing: false, start, end };
-    else if (m[2] !== undefined) {
-      const attrs = new Map<string, string>();
-      for (const a of m[3]!.matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs.set(a[1]!, a[2] ?? a[3] ?? '');
-      yield { kind: 'start', qname: m[2], attrs, selfClosing: m[4] === '/', start, end };
-    } else yield { kind: 'other', qname: '', attrs: new Map(), selfClosing: false, start, end };
+    if (m[1] !== undefined) yield { kind: 'end', qname: m[1], rawAttrs: '', selfClosing: false, start, end };
+    else if (m[2] !== undefined) yield { kind: 'start', qname: m[2], rawAttrs: m[3]!, selfClosing: m[4] === '/', start, end };
+    else yield { kind: 'other', qname: '', rawAttrs: '', selfClosing: false, start, end };
   }
 }
 
-function withDeclarations(prefixes: Map<string, string>, attrs: Map<string, string>): Map<string, string> {
+function attributesOf(rawAttrs: string): Map<string, string> {
+  const attrs = new Map<string, string>();
+  for (const a of rawAttrs.matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs.set(a[1]!, a[2] ?? a[3] ?? '');
+  return attrs;
+}
+
+function withDeclarations(prefixes: Map<string, string>, rawAttrs: string): Map<string, string> {
+  // No attribute name can start with "xmlns" unless the text has it.
+  if (!rawAttrs.includes('xmlns')) return prefixes;
   let out = prefixes;
-  for (const [k, v] of attrs) {
+  for (const [k, v] of attributesOf(rawAttrs)) {
     if (k === 'xmlns' || k.startsWith('xmlns:')) {
       if (out === prefixes) out = new Map(prefixes);
       out.set(k === 'xmlns' ? '' : k.slice(6), v);
@@ -173,7 +179,7 @@ async function expand(
       continue;
     }
     if (tag.kind !== 'start') continue;
-    const prefixes = withDeclarations(open[open.length - 1]!, tag.attrs);
+    const prefixes = withDeclarations(open[open.length - 1]!, tag.rawAttrs);
     const { ns, local } = nsOf(tag.qname, prefixes);
     if (ns !== XINCLUDE_NS || local !== 'include') {
       if (!tag.selfClosing) open.push(prefixes);
@@ -188,7 +194,7 @@ async function expand(
       for (let r2 = it.next(); !r2.done; r2 = it.next()) {
         const t = r2.value;
         if (t.kind === 'start') {
-          const p = withDeclarations(inner[inner.length - 1]!, t.attrs);
+          const p = withDeclarations(inner[inner.length - 1]!, t.rawAttrs);
           const n = nsOf(t.qname, p);
           if (depth === 1 && n.ns === XINCLUDE_NS && n.local === 'fallback') fallback = { start: t.end, end: t.selfClosing ? t.end : -1, prefixes: p };
           if (!t.selfClosing) {
@@ -210,9 +216,10 @@ async function expand(
     copied = end;
     const where = lineColumnAt(text, tag.start);
     const at = { file, line: firstLine + where.line - 1, column: where.column };
-    const href = unescapeAttr(tag.attrs.get('href') ?? '');
+    const attrs = attributesOf(tag.rawAttrs);
+    const href = unescapeAttr(attrs.get('href') ?? '');
     try {
-      chunks.push(...(await include(href, tag.attrs, absPath, prefixes, stack, ctx, diagnostics)));
+      chunks.push(...(await include(href, attrs, absPath, prefixes, stack, ctx, diagnostics)));
     } catch (err) {
       if (!(err instanceof IncludeFailure)) throw err;
       if (err.diagnostic) {

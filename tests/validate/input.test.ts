@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeXml, loadDocument } from '../../src/validate/input.js';
+import { confinedReader, decodeXml, loadDocument } from '../../src/validate/input.js';
 import { corpusDir, testIo } from '../helpers/io.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'teikit-input-'));
@@ -55,5 +55,19 @@ describe('loadDocument: the UTF-8 bytes handed on for xmllint', () => {
       expect(Buffer.from(loaded.utf8).equals(Buffer.from(enc(loaded.text))), f).toBe(true);
     }
     expect(withBytes).toBeGreaterThan(200);
+  });
+});
+
+describe('confinedReader', () => {
+  it('resolves its folders only when something is read (validate makes one per document; most read nothing)', async () => {
+    const resolved: string[] = [];
+    const io = testIo(tmp);
+    const counting = { ...io, fs: { ...io.fs, realpath: (async (p: string) => (resolved.push(p), fs.promises.realpath(p))) as typeof io.fs.realpath } };
+    fs.writeFileSync(path.join(tmp, 'part.xml'), '<p/>');
+    const read = confinedReader(counting, [tmp]);
+    expect(resolved).toEqual([]);
+    expect(Buffer.from(await read(path.join(tmp, 'part.xml'))).toString()).toBe('<p/>');
+    await expect(read(path.dirname(tmp))).rejects.toThrow(/outside the folders/);
+    expect(resolved.filter((p) => p === tmp)).toHaveLength(1);
   });
 });
