@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic, type Severity } from '../diagnostic.js';
 import { childElements, parseXml, type XmlDocument, type XmlElement } from '../util/xml-positions.js';
 import { SCHEMATRON_NS, sha256 } from './schema.js';
 import { loadSaxon, type SaxonJsApi } from './schematron-saxon.js';
-import { atomicString, ebv, evaluate, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
+import { atomicString, evaluate, evaluateTruth, matchesPattern, checkPattern, forXPath, nativeEligible, normalizeSpace, Scope, staticType, xpathParser, stringValue, XPathDocument, XPathUnsupported, type Expr, type Item, type StaticType, type XNode } from './xpath.js';
 
 /**
  * ISO Schematron, run through SaxonJS. The rules of a schema (embedded in RELAX NG, as TEI's are, or a
@@ -903,7 +903,7 @@ class NativeRules {
         for (let n = 0; n < rule.checks.length; n++) {
           const c = rule.checks[n]!;
           const check = p.checks[c.no]!;
-          const holds = ebv(evaluate(ruleTests[n]!, ctx, node));
+          const holds = evaluateTruth(ruleTests[n]!, ctx, node);
           if (holds === (check.kind === 'assert')) continue;
           const message = normalizeSpace(c.message.map((part) => this.messagePart(part, ctx, node)).join(''));
           const at = this.doc.position(node.kind === 'attribute' ? node.attr.offset : node.kind === 'element' ? node.start : this.doc.root.start);

@@ -1141,9 +1141,9 @@ function call(name: string, args: Expr[], ctx: EvalContext, f: Focus): Item[] {
   const ctxOr = (k: number, fn: string): Item[] => (args.length > k ? arg(k) : [focusNode(f, fn)]);
   switch (name) {
     case 'not':
-      return boolSeq(!ebv(arg(0)));
+      return boolSeq(!truth(args[0]!, ctx, f));
     case 'boolean':
-      return boolSeq(ebv(arg(0)));
+      return boolSeq(truth(args[0]!, ctx, f));
     case 'true':
       return boolSeq(true);
     case 'false':
@@ -1235,6 +1235,48 @@ function call(name: string, args: Expr[], ctx: EvalContext, f: Focus): Item[] {
   }
 }
 
+/**
+ * Steps whose effective boolean value is found without listing their nodes: a name test without predicates
+ * on an axis read near the node. Like ev's, their only refusal is an atomic focus, the same for a union's
+ * two sides, so a union of them can stop at its first side that selects something.
+ */
+function existsStep(e: Expr): boolean {
+  if (e.k === 'union') return existsStep(e.a) && existsStep(e.b);
+  return e.k === 'step' && e.preds.length === 0 && e.test.k === 'name' && (e.axis === 'attribute' || e.axis === 'child' || e.axis === 'parent' || e.axis === 'ancestor' || e.axis === 'self');
+}
+
+/** The effective boolean value of an expression: ebv(ev(e)), without the node list for the steps above. */
+function truth(e: Expr, ctx: EvalContext, f: Focus): boolean {
+  if (!existsStep(e)) return ebv(ev(e, ctx, f));
+  if (e.k === 'union') return truth(e.a, ctx, f) || truth(e.b, ctx, f);
+  const step = e as Extract<Expr, { k: 'step' }>;
+  const test = step.test as Extract<NodeTest, { k: 'name' }>;
+  const n = focusNode(f, 'a path step');
+  if (n.kind === 'document') return step.axis === 'child' && elementMatches(test, n.root);
+  switch (step.axis) {
+    case 'attribute':
+      if (n.kind !== 'element') return false;
+      for (const a of n.attrs) if ((test.ns === undefined || test.ns === a.ns) && (test.local === undefined || test.local === a.local)) return true;
+      return false;
+    case 'child':
+      if (n.kind !== 'element') return false;
+      for (const c of n.children) if (c.kind === 'element' && elementMatches(test, c)) return true;
+      return false;
+    case 'self':
+      return n.kind === 'element' && elementMatches(test, n);
+    case 'parent':
+      return n.parent !== null && elementMatches(test, n.parent);
+    default:
+      for (let p: XmlElement | null = n.parent; p; p = p.parent) if (elementMatches(test, p)) return true;
+      return false;
+  }
+}
+
+/** The effective boolean value of an expression with `item` as the context item. */
+export function evaluateTruth(e: Expr, ctx: EvalContext, item: Item): boolean {
+  return truth(e, ctx, { item, pos: null, size: null });
+}
+
 /** `A//name` rewritten as `A/descendant::name`, made once per expression. */
 const descendantPaths = new WeakMap<Expr, Expr>();
 
@@ -1249,9 +1291,9 @@ function ev(e: Expr, ctx: EvalContext, f: Focus): Item[] {
     case 'seq':
       return e.items.flatMap((x) => ev(x, ctx, f));
     case 'or':
-      return boolSeq(ebv(ev(e.a, ctx, f)) || ebv(ev(e.b, ctx, f)));
+      return boolSeq(truth(e.a, ctx, f) || truth(e.b, ctx, f));
     case 'and':
-      return boolSeq(ebv(ev(e.a, ctx, f)) && ebv(ev(e.b, ctx, f)));
+      return boolSeq(truth(e.a, ctx, f) && truth(e.b, ctx, f));
     case 'union': {
       const all = [...ev(e.a, ctx, f), ...ev(e.b, ctx, f)];
       if (!all.every(isNode)) refuse('a union of atomic values (XPTY0004)');
@@ -1348,7 +1390,13 @@ export function matchesPattern(p: Expr, node: XNode, ctx: EvalContext): boolean 
       if (node.kind === 'document' || !nameMatches(p.test, node, p.axis === 'attribute' ? 'attribute' : 'element')) return false;
       if (p.axis === 'child' && node.kind === 'attribute') return false;
       for (const pred of p.preds) {
-        const v = ev(pred, ctx.current === node ? ctx : { ...ctx, current: node }, { item: node, pos: null, size: null });
+        const focus: Focus = { item: node, pos: null, size: null };
+        // A step gives nodes, never a number: its truth is whether it selects any.
+        if (existsStep(pred)) {
+          if (!truth(pred, ctx, focus)) return false;
+          continue;
+        }
+        const v = ev(pred, ctx.current === node ? ctx : { ...ctx, current: node }, focus);
         if (v.length === 1 && !isNode(v[0]!) && isNum(v[0] as Atomic)) refuse('a numeric predicate in a pattern');
         if (!ebv(v)) return false;
       }

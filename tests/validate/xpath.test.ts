@@ -200,6 +200,18 @@ describe('the XPath evaluator agrees with SaxonJS', () => {
     ". is ..",
     "@code << .",
     "(id('s') >> .) or (. is id('i2'))",
+    // Truth values of name steps without listing their nodes (and, or, not(), boolean(), predicates).
+    "not(@code)",
+    "@code or @zz",
+    "@zz or @n",
+    "t:item and ancestor::t:list",
+    "boolean(parent::t:list | @n)",
+    "not(self::t:item | x:note)",
+    "*[@code | @n]",
+    "t:item[not(@code)]",
+    "not(child::t:num) or self::t:list",
+    "ancestor::t:sub or parent::t:sub or parent::x:*",
+    "not(@*:n | @x:*)",
     "substring('abc', '2')",
     "substring('abc', t:num[1])",
     "substring(t:item, 1)",
@@ -314,6 +326,13 @@ describe('patterns (rule contexts)', () => {
     ['(t:sub | t:list)/t:item', '/*/*:note/*:item', false],
     ['x:note//t:item | t:sub//t:item', '/*/*:note/*:item', true],
     ['t:item[. = current()]', '/*/*[1]', true],
+    ['t:*[@zz | @code]', '/*/*[2]', true],
+    ['t:*[@zz | @x:n]', '/*/*[2]', false],
+    ['t:*[ancestor::t:sub]', '/*/*:sub/*:item', true],
+    ['t:*[ancestor::t:sub]', '/*/*[2]', false],
+    ['t:*[parent::t:list][@n]', '/*/*[2]', true],
+    ['t:*[parent::t:list][@n]', '/*/*[1]', false],
+    ['t:*[self::t:num | t:item]', '/*/*:sub', true],
   ] as const)('%s matches %s: %s', (pattern, target, expected) => {
     expect(match(pattern, target)).toBe(expected);
   });
