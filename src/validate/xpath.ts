@@ -1128,8 +1128,8 @@ function singleNumber(v: Item[], what: string): number {
   return (v[0] as { v: number }).v;
 }
 
-/** fn:round: the nearest integer, halves upwards (NaN and infinities unchanged). */
-const xsRound = (x: number): number => (Number.isFinite(x) ? Math.floor(x + 0.5) : x);
+/** fn:round: the nearest integer, halves upwards (integers, NaN and infinities unchanged; x + 0.5 is exact for the rest). */
+const xsRound = (x: number): number => (Number.isInteger(x) || !Number.isFinite(x) ? x : Math.floor(x + 0.5));
 
 function focusNode(f: Focus, fn: string): XNode {
   if (!isNode(f.item)) refuse(`${fn}() with an atomic context item (XPTY0004)`);
