@@ -224,9 +224,6 @@ interface QName {
   trimStable: boolean;
 }
 
-/** The attributes of every element that has none: one frozen array instead of an empty one per element. */
-const NO_ATTRS: XmlAttr[] = Object.freeze([]) as unknown as XmlAttr[];
-
 /** What an element needs to list its children when first asked: one per document, shared by its elements. */
 interface Content {
   source: string;
@@ -240,7 +237,7 @@ interface Content {
  * and the text nodes were half the objects of a tree, all of them kept alive through a scavenge or two.
  */
 class LazyElement implements XmlElement {
-  declare readonly kind: 'element';
+  readonly kind = 'element' as const;
   /** The children once listed; until then the document's Content. */
   #children: XmlNode[] | Content;
 
@@ -263,8 +260,6 @@ class LazyElement implements XmlElement {
     return Array.isArray(c) ? c : (this.#children = listChildren(this, c));
   }
 }
-// On the prototype: one field less in each of half a million elements.
-Object.defineProperty(LazyElement.prototype, 'kind', { value: 'element', enumerable: true });
 
 /**
  * The children of a parsed element: its child elements from the element list, and between them the text
@@ -525,7 +520,7 @@ export function parseXml(source: string): XmlDocument {
         attrBuf[at++] = { name: an, local: aq.local, ns, value, offset: aOffsets[a]! };
         if (id === null && ns === XML_NS && aq.local === 'id') id = value;
       }
-      const attrs: XmlAttr[] = at === 0 ? NO_ATTRS : attrBuf.slice(0, at);
+      const attrs: XmlAttr[] = at === 0 ? [] : attrBuf.slice(0, at);
       const parent = stack.length ? stack[stack.length - 1]! : null;
       const el = new LazyElement(name, q.local, lookupNs(q.prefix), attrs, parent, lt, k, k, content);
       if (!parent) {
