@@ -101,8 +101,9 @@ export class XPathDocument {
   }
 
   /**
-   * What id() finds: each element by its xml:id. SaxonJS also takes an unprefixed @id for an ID, and trims
-   * the value: documents with an @id, an xml:id holding whitespace, or an xml:id used twice are refused.
+   * What id() finds: each element by its xml:id. SaxonJS also takes an unprefixed @id for an ID, trims the
+   * value (of any Unicode space) and gives every element of an id used twice: documents with an @id, an
+   * xml:id holding a space, or an xml:id used twice are refused.
    */
   idElements(): Map<string, XmlElement> {
     if (!this.ids) {
@@ -112,7 +113,8 @@ export class XPathDocument {
         for (const a of el.attrs) {
           if (a.local !== 'id' || (a.ns && a.ns !== XML_NS)) continue;
           if (!a.ns) why = 'id() in a document with an unprefixed @id';
-          else if (/[ \t\n\r]/.test(a.value) || ids.has(a.value)) why = 'id() in a document with an xml:id holding whitespace or used twice';
+          // Any space JavaScript knows (SaxonJS trims xml:id values with them).
+          else if (/\s/.test(a.value) || ids.has(a.value)) why = 'id() in a document with an xml:id holding whitespace or used twice';
           else ids.set(a.value, el);
         }
       }
@@ -1223,6 +1225,8 @@ function call(name: string, args: Expr[], ctx: EvalContext, f: Focus): Item[] {
       const found: XNode[] = [];
       for (const a of atomize(arg(0))) {
         if (!isStr(a)) refuse('id() of a non-string value (XPTY0004)');
+        // SaxonJS also splits at other Unicode spaces (no-break space...), which XML does not count as whitespace.
+        if (/[^\S \t\n\r]/.test((a as { v: string }).v)) refuse('id() of a value holding a space other than XML whitespace');
         for (const token of (a as { v: string }).v.split(/[ \t\n\r]+/)) {
           const el = token ? ids.get(token) : undefined;
           if (el) found.push(el);

@@ -80,6 +80,8 @@ describe('@spanTo must point forwards: id(), substring() and >> in the evaluator
   it.each([
     ['an unprefixed @id', tei('<p><anchor id="b1"/> <addSpan spanTo="#b1"/></p>')],
     ['an xml:id used twice', tei('<p><anchor xml:id="c1"/> <addSpan spanTo="#c1"/> <anchor xml:id="c1"/></p>')],
+    ['an xml:id holding a no-break space', tei('<p><addSpan spanTo="#d1"/> <anchor xml:id="&#160;d1"/></p>')],
+    ['a pointer holding a no-break space', tei('<p><anchor xml:id="e1"/> <addSpan spanTo="#e2&#160;e1"/> <anchor xml:id="e2"/></p>')],
   ])('leaves a document with %s to SaxonJS', async (_what, text) => {
     await expect(runSchematron(compiled, text, 'span.xml', noSaxon, undefined, compile)).rejects.toThrow('SaxonJS was asked for');
     const viaSaxon = await runSchematron(compiled, text, 'span.xml', await loadSaxon(), undefined, compile, { native: false });
