@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
-import type { Io } from '../io.js';
 
 export interface Doctype {
   root: string;
@@ -22,23 +21,9 @@ export function readDoctype(text: string): Doctype | null {
 const PROLOG_BYTES = 65536;
 
 /**
- * The start of a file as text, enough for its prolog: the DOCTYPE is blanked in what loadDocument returns,
- * so its external identifier is read from the file itself (UTF-16 by BOM, else an ASCII-compatible encoding).
- */
-export async function readProlog(io: Io, absPath: string, bytes = PROLOG_BYTES): Promise<string> {
-  const fh = await io.fs.open(absPath, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return prologText(buf.subarray(0, bytesRead));
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * What readProlog gives for a file whose bytes are already at hand (validate has just read them), without
- * opening it again. Only a DOCTYPE matters in it, so a start with no `<!DOCTYPE` (as bytes) is not decoded.
+ * The start of a file as text, enough for its prolog: the DOCTYPE is blanked in what loadDocument returns, so
+ * its external identifier is read from the file's bytes (UTF-16 by BOM, else an ASCII-compatible encoding), the
+ * ones loadDocument has just read. Only a DOCTYPE matters in it, so a start with no `<!DOCTYPE` is not decoded.
  */
 export function prologText(fileBytes: Uint8Array, bytes = PROLOG_BYTES): string {
   const head = fileBytes.subarray(0, bytes);
