@@ -147,11 +147,11 @@ export function serveTasks<T, R>(handler: (task: T, signal: AbortSignal) => Prom
 /**
  * Runs `fn` over `items` in chunks with at most `concurrency` chunks in flight, handing each result to
  * `onResult` as it comes. The items are pulled lazily, so a file list of any length never sits in memory
- * beyond the chunks being worked on.
+ * beyond the chunks being worked on. `chunkSize` is a number, or the size of the k-th chunk (0-based).
  */
 export async function forEachChunk<T, R>(
   items: AsyncIterable<T> | Iterable<T>,
-  options: { chunkSize: number; concurrency: number; signal?: AbortSignal },
+  options: { chunkSize: number | ((index: number) => number); concurrency: number; signal?: AbortSignal },
   fn: (chunk: T[]) => Promise<R>,
   onResult: (result: R, chunk: T[]) => void,
 ): Promise<void> {
@@ -166,14 +166,19 @@ export async function forEachChunk<T, R>(
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
   };
+  const { chunkSize } = options;
+  const sizeOf = typeof chunkSize === 'number' ? () => chunkSize : chunkSize;
+  let chunks = 0;
+  let size = sizeOf(0);
   let chunk: T[] = [];
   try {
     for await (const item of items) {
       options.signal?.throwIfAborted();
       chunk.push(item);
-      if (chunk.length >= options.chunkSize) {
+      if (chunk.length >= size) {
         launch(chunk);
         chunk = [];
+        size = sizeOf(++chunks);
         while (inFlight.size >= options.concurrency && failure === null) await Promise.race(inFlight);
       }
       if (failure !== null) break;

@@ -175,9 +175,67 @@ export class XmllintSession {
   }
 }
 
-let shared: XmllintSession | null = null;
+/**
+ * Several sessions (worker threads) sharing one queue: each run goes to the first session that is free, so
+ * batches of very different sizes still keep every session busy. Each session keeps its worker for the whole
+ * run, as a single session does.
+ */
+export class XmllintPool {
+  private readonly sessions: XmllintSession[] = [];
+  private readonly idle: XmllintSession[] = [];
+  private readonly queue: Array<(s: XmllintSession) => void> = [];
 
-/** The session of this thread, shared by every engine in it: one worker per thread for the whole run. */
-export function sharedXmllintSession(): XmllintSession {
-  return (shared ??= new XmllintSession());
+  constructor(size = 1) {
+    this.resize(size);
+  }
+
+  get size(): number {
+    return this.sessions.length;
+  }
+
+  /** Grows the pool to `size` sessions; it never shrinks, since a run may be using any session. */
+  resize(size: number): void {
+    while (this.sessions.length < size) {
+      const s = new XmllintSession();
+      this.sessions.push(s);
+      this.release(s);
+    }
+  }
+
+  /** Starts every session's worker now (see XmllintSession.warm). */
+  warm(options: { brief?: boolean } = {}): void {
+    for (const s of this.sessions) s.warm(options);
+  }
+
+  /** Runs `xmllint ARGS` over `files` in the first free session; `session` says which (0-based). */
+  async run(args: readonly string[], files: readonly XmllintFile[], memoryPages: { initial: number; maximum: number }): Promise<XmllintRun & { session: number }> {
+    const session = this.idle.pop() ?? (await new Promise<XmllintSession>((resolve) => this.queue.push(resolve)));
+    try {
+      const run = await session.run(args, files, memoryPages);
+      return { ...run, session: this.sessions.indexOf(session) };
+    } finally {
+      this.release(session);
+    }
+  }
+
+  private release(s: XmllintSession): void {
+    const next = this.queue.shift();
+    if (next) next(s);
+    else this.idle.push(s);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.close()));
+  }
+}
+
+let shared: XmllintPool | null = null;
+
+/**
+ * The xmllint pool of this thread, shared by every engine in it, with one session unless the caller resizes it:
+ * a document worker has one of its own, while a run that checks documents in the main thread gives it one
+ * session per job.
+ */
+export function sharedXmllint(): XmllintPool {
+  return (shared ??= new XmllintPool());
 }

@@ -1,5 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostic.js';
-import { sharedXmllintSession } from '../parallel/xmllint-session.js';
+import { sharedXmllint } from '../parallel/xmllint-session.js';
 import { lineStartsOf } from '../util/xml-positions.js';
 import type { Io } from '../io.js';
 import { FileCache } from './cache.js';
@@ -85,7 +85,7 @@ export function planBatches(nameSets: ReadonlyArray<ReadonlySet<string>>, sizes:
 /** libxml2 (xmllint-wasm) against the schema exactly as given: slow for tei_all (~9 s to compile), kept as the reference. */
 export class XmllintEngine implements RelaxNgEngine {
   warm(): void {
-    sharedXmllintSession().warm();
+    sharedXmllint().warm();
   }
 
   async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]> {
@@ -108,7 +108,7 @@ export class RestrictingEngine implements RelaxNgEngine {
   ) {}
 
   warm(): void {
-    sharedXmllintSession().warm();
+    sharedXmllint().warm();
   }
 
   async validate(schema: ResolvedSchema, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]> {
@@ -123,6 +123,9 @@ export class RestrictingEngine implements RelaxNgEngine {
       const planned = planBatches(ids.map((i) => nameSets[i]!), ids.map((i) => docs[i]!.text.length), this.limits);
       for (const b of planned) batches.push({ docs: b.map((k) => ids[k]!), flatten: f });
     }
+    // Largest first: a large batch started last would run alone at the end while the other lane idles.
+    const bytes = (b: { docs: number[] }) => b.docs.reduce((sum, i) => sum + docs[i]!.text.length, 0);
+    batches.sort((a, b) => bytes(b) - bytes(a));
 
     // Two lanes: while xmllint validates one batch in its worker thread, the next batch's schema is derived.
     let next = 0;
@@ -186,7 +189,7 @@ function hasNode(n: RngNode, pred: (n: RngNode) => boolean): boolean {
 /** One xmllint-wasm run: the schema and every document, each under a synthetic name. */
 async function runXmllint(schemaText: string, docs: readonly RelaxNgInput[], onSubmitted?: () => void): Promise<Diagnostic[][]> {
   const names = docs.map((_, i) => `doc${i}.xml`);
-  const pending = sharedXmllintSession().run(
+  const pending = sharedXmllint().run(
     ['--relaxng', 'schema.rng', '--noout', ...names],
     [
       // Bytes already moved by an earlier run are empty (a text's UTF-8 never is): the text is encoded again.

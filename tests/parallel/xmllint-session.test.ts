@@ -1,6 +1,6 @@
 import { validateXML } from 'xmllint-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { XmllintSession } from '../../src/parallel/xmllint-session.js';
+import { XmllintPool, XmllintSession } from '../../src/parallel/xmllint-session.js';
 
 const schema = {
   fileName: 'schema.rng',
@@ -61,5 +61,42 @@ describe('XmllintSession', () => {
     const r = await session.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: '<list><item>' }, schema], pages);
     expect(r.exitCode).toBe(4);
     expect(r.stderr).toMatch(/doc0\.xml:1: parser error/);
+  });
+});
+
+describe('XmllintPool', () => {
+  const bad = { fileName: 'doc0.xml', contents: '<list>\n<item>a</item>\n<wrong/>\n</list>' };
+  const good = { fileName: 'doc0.xml', contents: '<list><item>a</item></list>' };
+
+  it('shares runs out between its sessions, each run still with only its own output', async () => {
+    const pool = new XmllintPool(2);
+    try {
+      pool.warm();
+      const reference = await validateXML({ xml: [bad], schema: [schema], extension: 'relaxng' });
+      const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.run(args(['doc0.xml']), [i % 2 ? good : bad, schema], pages)));
+      expect(runs.map((r) => r.exitCode)).toEqual([3, 0, 3, 0, 3, 0]);
+      for (const r of runs.filter((_, i) => i % 2 === 0)) expect(r.stderr).toBe(reference.rawOutput);
+      for (const r of runs.filter((_, i) => i % 2 === 1)) expect(r.stderr).toBe('doc0.xml validates\n');
+      // Six runs queued at once on two sessions: both took some.
+      expect(new Set(runs.map((r) => r.session))).toEqual(new Set([0, 1]));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('grows when resized, never shrinks, and keeps serving after a run fails to parse', async () => {
+    const pool = new XmllintPool();
+    try {
+      expect(pool.size).toBe(1);
+      pool.resize(3);
+      pool.resize(2);
+      expect(pool.size).toBe(3);
+      const broken = await pool.run(args(['doc0.xml']), [{ fileName: 'doc0.xml', contents: '<list><item>' }, schema], pages);
+      expect(broken.exitCode).toBe(4);
+      const after = await pool.run(args(['doc0.xml']), [good, schema], pages);
+      expect(after.exitCode).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 });

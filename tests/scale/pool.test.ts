@@ -71,6 +71,17 @@ describe('forEachChunk', () => {
     expect(maxAhead).toBeLessThanOrEqual(3 * 10 + 1);
   });
 
+  it('takes a chunk size per chunk when given a function (validate\'s growing chunks)', async () => {
+    const sizes: number[] = [];
+    await forEachChunk(
+      Array.from({ length: 100 }, (_, i) => i),
+      { chunkSize: (k) => 8 << k, concurrency: 2 },
+      async (chunk) => chunk,
+      (_, chunk) => sizes.push(chunk.length),
+    );
+    expect(sizes.sort((a, b) => a - b)).toEqual([8, 16, 32, 44]);
+  });
+
   it('stops at the first failing chunk and rethrows its error', async () => {
     const calls: number[] = [];
     const run = forEachChunk(
