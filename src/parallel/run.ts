@@ -115,10 +115,10 @@ export function validationChunkSize(k: number): number {
 
 /**
  * Up to this many jobs, validate checks the documents in the main thread and gives libxml2 one worker thread
- * per job (XmllintPool) instead of starting document workers. libxml2 is two thirds of a validation's CPU, so
+ * per job (XmllintPool) instead of starting document workers. libxml2 is about half of a validation's CPU, so
  * this still keeps two cores busy, and it saves a second and a third copy of the checks' code (loading, and
- * V8 compiling it again in each thread: measured on the corpus, 12.7 s of CPU with two document workers,
- * 10.4 s this way). With more cores the one main thread would become the limit.
+ * V8 compiling it again in each thread: measured on the corpus, 13.5 s of CPU with two document workers,
+ * 11.8 s this way). With more cores the one main thread would become the limit.
  */
 export const IN_PROCESS_JOBS = 2;
 
