@@ -120,7 +120,7 @@ export function validationChunkSize(k: number): number {
  * V8 compiling it again in each thread: measured on the corpus, 13.5 s of CPU with two document workers,
  * 11.8 s this way). With more cores the one main thread would become the limit.
  */
-export const IN_PROCESS_JOBS = 2;
+const IN_PROCESS_JOBS = 2;
 
 /** Chunks being checked at once in the main thread: one is read while the other waits for libxml2. */
 const IN_PROCESS_CHUNKS = 2;
