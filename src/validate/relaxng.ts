@@ -3,7 +3,7 @@ import { sharedXmllint } from '../parallel/xmllint-session.js';
 import { lineStartsOf } from '../util/xml-positions.js';
 import type { Io } from '../io.js';
 import { FileCache } from './cache.js';
-import { deriveSchema, documentShape, parseRng, type RngNode } from './restrict.js';
+import { deriveSchema, documentShape, type DeriveOptions, parseRng, relaxableAttributes, unvouchedAttributes, type RelaxableAttributes, type RngNode, type TokenCheck } from './restrict.js';
 import { sha256, type ResolvedSchema } from './schema.js';
 
 export interface RelaxNgInput {
@@ -31,7 +31,7 @@ export interface RelaxNgEngine {
 }
 
 /** Bump when derived schemas change, so caches written by older versions are not used. */
-const DERIVE_VERSION = 'restrict-8';
+const DERIVE_VERSION = 'restrict-9';
 
 /**
  * One xmllint-wasm call instantiates wasm in a worker (~0.1 s), and compiling a derived schema grows faster than
@@ -101,6 +101,7 @@ export class XmllintEngine implements RelaxNgEngine {
  */
 export class RestrictingEngine implements RelaxNgEngine {
   private readonly trees = new Map<string, Promise<RngNode | null>>();
+  private readonly relaxable = new Map<string, Promise<RelaxableAttributes | null>>();
 
   constructor(
     private readonly io: Io,
@@ -116,12 +117,18 @@ export class RestrictingEngine implements RelaxNgEngine {
     const shapes = docs.map((d) => documentShape(d.text));
     const nameSets = shapes.map((s) => s.names);
     const flatten = shapes.map((s) => s.longestRun > LONG_RUN);
-    // Documents with and without long registers get different schemas, hence different batches.
-    const batches: { docs: number[]; flatten: boolean }[] = [];
+    const checks = await this.relaxableAttributes(schema);
+    const unvouched = docs.map((d) => (checks !== null ? unvouchedAttributes(d.text, checks) : null));
+    const relax = unvouched.map((u) => u !== null);
+    // Documents with and without long registers, with and without values checked here, get different schemas,
+    // hence different batches.
+    const batches: { docs: number[]; flatten: boolean; relax: boolean }[] = [];
     for (const f of [false, true]) {
-      const ids = docs.map((_, i) => i).filter((i) => flatten[i] === f);
-      const planned = planBatches(ids.map((i) => nameSets[i]!), ids.map((i) => docs[i]!.text.length), this.limits);
-      for (const b of planned) batches.push({ docs: b.map((k) => ids[k]!), flatten: f });
+      for (const r of [true, false]) {
+        const ids = docs.map((_, i) => i).filter((i) => flatten[i] === f && relax[i] === r);
+        const planned = planBatches(ids.map((i) => nameSets[i]!), ids.map((i) => docs[i]!.text.length), this.limits);
+        for (const b of planned) batches.push({ docs: b.map((k) => ids[k]!), flatten: f, relax: r });
+      }
     }
     // Largest first: a large batch started last would run alone at the end while the other lane idles.
     const bytes = (b: { docs: number[] }) => b.docs.reduce((sum, i) => sum + docs[i]!.text.length, 0);
@@ -131,10 +138,14 @@ export class RestrictingEngine implements RelaxNgEngine {
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
-        const { docs: batch, flatten: flat } = batches[next++]!;
+        const { docs: batch, flatten: flat, relax: relaxed } = batches[next++]!;
         const names = new Set<string>();
-        for (const i of batch) for (const n of nameSets[i]!) names.add(n);
-        const text = await this.schemaFor(schema, names, flat);
+        const keepPatterns = new Set<string>();
+        for (const i of batch) {
+          for (const n of nameSets[i]!) names.add(n);
+          for (const a of unvouched[i] ?? []) keepPatterns.add(a);
+        }
+        const text = await this.schemaFor(schema, names, { flattenRegisters: flat, relaxTokens: relaxed, keepPatterns });
         const results = await runXmllint(text, batch.map((i) => docs[i]!), onSubmitted);
         batch.forEach((i, k) => (out[i] = results[k]!));
       }
@@ -144,16 +155,39 @@ export class RestrictingEngine implements RelaxNgEngine {
   }
 
   /** The derived schema for these names (from the cache when possible), or the schema itself when it cannot be restricted. */
-  async schemaFor(schema: ResolvedSchema, names: ReadonlySet<string>, flattenRegisters = false): Promise<string> {
-    const key = sha256(`${DERIVE_VERSION}${flattenRegisters ? '+flat' : ''}\n${schema.sha256}\n${[...names].sort().join('\n')}`);
+  async schemaFor(schema: ResolvedSchema, names: ReadonlySet<string>, options: Omit<DeriveOptions, 'elements'> = {}): Promise<string> {
+    const { flattenRegisters = false, relaxTokens = false, keepPatterns = new Set<string>() } = options;
+    const relaxed = relaxTokens ? `+relax-but:${[...keepPatterns].sort().join(',')}` : '';
+    const key = sha256(`${DERIVE_VERSION}${flattenRegisters ? '+flat' : ''}${relaxed}\n${schema.sha256}\n${[...names].sort().join('\n')}`);
     const cache = new FileCache(this.io, 'derived');
     const hit = await cache.get(key, '.rng');
     if (hit !== null) return hit;
     const tree = await this.tree(schema);
     if (!tree) return schema.text;
-    const text = deriveSchema(tree, { elements: names, flattenRegisters }).text;
+    const text = deriveSchema(tree, { elements: names, flattenRegisters, relaxTokens, keepPatterns }).text;
     await cache.set(key, '.rng', text);
     return text;
+  }
+
+  /** The attributes whose values relaxed schemas leave to unvouchedAttributes; null when the schema cannot be restricted. */
+  private relaxableAttributes(schema: ResolvedSchema): Promise<RelaxableAttributes | null> {
+    let p = this.relaxable.get(schema.sha256);
+    if (!p) {
+      // Cached on its own (a few hundred bytes), so that warm runs need not load the parsed schema at all.
+      p = (async () => {
+        const cache = new FileCache(this.io, 'rng-tree');
+        const key = sha256(`${DERIVE_VERSION}+relaxable\n${schema.sha256}`);
+        const hit = await cache.get(key, '.json');
+        if (hit !== null) return fromJson(hit);
+        const tree = await this.tree(schema);
+        if (!tree) return null;
+        const found = relaxableAttributes(tree);
+        await cache.set(key, '.json', toJson(found));
+        return found;
+      })();
+      this.relaxable.set(schema.sha256, p);
+    }
+    return p;
   }
 
   /** The schema parsed once per run, and cached as JSON so a cold run with new names skips the XML parse. */
@@ -180,6 +214,14 @@ export class RestrictingEngine implements RelaxNgEngine {
     }
     return p;
   }
+}
+
+function toJson(r: RelaxableAttributes): string {
+  return JSON.stringify(Object.fromEntries([...r].map(([el, byAttribute]) => [el, Object.fromEntries([...byAttribute].map(([a, checks]) => [a, [...checks]]))])));
+}
+function fromJson(text: string): RelaxableAttributes {
+  const o = JSON.parse(text) as Record<string, Record<string, TokenCheck[]>>;
+  return new Map(Object.entries(o).map(([el, byAttribute]) => [el, new Map(Object.entries(byAttribute).map(([a, checks]) => [a, new Set(checks)]))]));
 }
 
 function hasNode(n: RngNode, pred: (n: RngNode) => boolean): boolean {

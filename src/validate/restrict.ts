@@ -162,6 +162,122 @@ function rewriteAnyUri(node: RngNode): RngNode {
   };
 }
 
+/**
+ * What a relaxed derived schema leaves to JavaScript (unvouchedAttributes) instead of libxml2, which compiles an
+ * XSD pattern afresh for every value it checks (20% of its instructions over the corpus went to Jing's anyURI
+ * check and TEI's word pattern): `uri`, Jing's anyURI check (JING_ANYURI_PATTERN) on each token; `word`,
+ * `[^\p{C}\p{Z}]+` on each token; `one-token`, the value is a single token (some placement is not a list).
+ */
+export type TokenCheck = 'uri' | 'word' | 'one-token';
+
+const WORD_PATTERN = '[^\\p{C}\\p{Z}]+';
+
+/**
+ * The check a data pattern can hand over, or null: anyURI whose value is one token (in a list, or with TEI's
+ * `\S+`), and token with TEI's word pattern (which allows no space, so one token too). Anything with other
+ * facets or an `except` stays with libxml2.
+ */
+function tokenCheckOf(n: RngNode, inList: boolean): 'uri' | 'word' | null {
+  if (n.k !== 'data' || n.a['datatypeLibrary'] !== XSD_DATATYPES) return null;
+  if (!n.c.every((p) => p.k === 'param' && p.a['name'] === 'pattern')) return null;
+  const patterns = n.c.map((p) => p.t ?? '');
+  if (n.a['type'] === 'anyURI' && patterns.every((p) => p === '\\S+') && (inList || patterns.length === 1)) return 'uri';
+  if (n.a['type'] === 'token' && patterns.length === 1 && patterns[0] === WORD_PATTERN) return 'word';
+  return null;
+}
+
+const TOKEN: RngNode = { k: 'data', a: { type: 'token', datatypeLibrary: XSD_DATATYPES }, c: [] };
+/** A relaxed data pattern: any one token, which is what the exact one accepts once JavaScript has vouched for the tokens. */
+const relaxedToken = (inList: boolean): RngNode => (inList ? TOKEN : { k: 'list', a: {}, c: [TOKEN] });
+
+/**
+ * Where a data pattern sits, as far as relaxing it goes: only inside a named attribute (so JavaScript knows
+ * which values to check) and without crossing a ref (a define may be used elsewhere too).
+ */
+const enum Place {
+  Other,
+  Attribute,
+  AttributeList,
+}
+function placeIn(n: RngNode, outer: Place): Place {
+  if (n.k === 'element' || n.k === 'ref') return Place.Other;
+  if (n.k === 'attribute') return n.a['name'] !== undefined ? Place.Attribute : Place.Other;
+  if (n.k === 'list' && outer === Place.Attribute) return Place.AttributeList;
+  return outer;
+}
+
+/** Per element (local name, or `*` for a wildcard element pattern), per attribute (local name): the checks its values need. */
+export type RelaxableAttributes = Map<string, Map<string, Set<TokenCheck>>>;
+
+/**
+ * The attributes whose values a relaxed schema leaves to JavaScript, by the element patterns they belong to, with
+ * the checks each needs: over the whole grammar, so the answer holds for every schema derived from it. An
+ * attribute belongs to an element pattern when it is reached from the element's content through refs without
+ * entering another element pattern.
+ */
+export function relaxableAttributes(grammar: RngNode): RelaxableAttributes {
+  const defines = new Map<string, RngNode[]>();
+  const elements: RngNode[] = [];
+  const index = (n: RngNode) => {
+    if (n.k === 'define') defines.set(n.a['name']!, [...(defines.get(n.a['name']!) ?? []), n]);
+    if (n.k === 'element') elements.push(n);
+    n.c.forEach(index);
+  };
+  index(grammar);
+
+  type Found = Map<string, Set<TokenCheck>>;
+  const add = (into: Found, name: string, checks: Iterable<TokenCheck>) => {
+    let set = into.get(name);
+    if (!set) into.set(name, (set = new Set()));
+    for (const c of checks) set.add(c);
+  };
+  // The checks of the data patterns the derivation relaxes inside one attribute pattern (no ref crossed).
+  const inAttribute = (n: RngNode, place: Place, into: Set<TokenCheck>) => {
+    const here = placeIn(n, place);
+    if (here === Place.Other) return;
+    const check = tokenCheckOf(n, here === Place.AttributeList);
+    if (check) {
+      into.add(check);
+      if (here === Place.Attribute) into.add('one-token');
+    }
+    for (const c of n.c) inAttribute(c, here, into);
+  };
+  const memo = new Map<string, Found>();
+  const inContent = (n: RngNode, into: Found) => {
+    if (n.k === 'element') return;
+    if (n.k === 'attribute') {
+      const checks = new Set<TokenCheck>();
+      if (n.a['name'] !== undefined) n.c.forEach((c) => inAttribute(c, Place.Attribute, checks));
+      if (checks.size) add(into, n.a['name']!, checks);
+      return;
+    }
+    if (n.k === 'ref') {
+      const name = n.a['name']!;
+      let found = memo.get(name);
+      if (!found) {
+        memo.set(name, (found = new Map()));
+        for (const d of defines.get(name) ?? []) d.c.forEach((c) => inContent(c, found!));
+      }
+      for (const [a, checks] of found) add(into, a, checks);
+      return;
+    }
+    n.c.forEach((c) => inContent(c, into));
+  };
+
+  const out: RelaxableAttributes = new Map();
+  for (const el of elements) {
+    const found: Found = new Map();
+    el.c.forEach((c) => inContent(c, found));
+    if (!found.size) continue;
+    for (const name of elementNames(el) ?? ['*']) {
+      let byAttribute = out.get(name);
+      if (!byAttribute) out.set(name, (byAttribute = new Map()));
+      for (const [a, checks] of found) add(byAttribute, a, checks);
+    }
+  }
+  return out;
+}
+
 export interface DeriveOptions {
   /** Local names (any namespace) of every element the documents use; null keeps every element pattern. */
   elements: ReadonlySet<string> | null;
@@ -171,6 +287,14 @@ export interface DeriveOptions {
    * full schema's: worth it only for documents with long registers (see documentShape).
    */
   flattenRegisters?: boolean;
+  /**
+   * Hand the values of relaxableAttributes to JavaScript: their data patterns become "one token", with no XSD
+   * pattern for libxml2 to compile per value, except in the attributes named in `keepPatterns`. Exact for
+   * documents whose unvouchedAttributes are all in `keepPatterns`.
+   */
+  relaxTokens?: boolean;
+  /** Local names of attributes whose patterns stay even with `relaxTokens`. */
+  keepPatterns?: ReadonlySet<string>;
 }
 
 export interface DerivedSchema {
@@ -310,17 +434,20 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     return { k: 'group', a: {}, c: [x, { k: 'zeroOrMore', a: {}, c: [{ k: 'choice', a: {}, c: [...alternatives(x), ...alternatives(y)] }] }] };
   };
 
-  const simplify = (n: RngNode): RngNode => {
+  const simplify = (n: RngNode, outer: Place = Place.Other, attribute: string | null = null): RngNode => {
     if (n.k === 'element' && isDeadElement(n)) return stub(n);
+    const place = placeIn(n, outer);
+    const named = n.k === 'attribute' ? (n.a['name'] ?? null) : attribute;
+    const inner = (c: RngNode) => simplify(c, place, named);
     switch (n.k) {
       case 'element': {
         const nameClass = n.a['name'] !== undefined ? [] : [n.c[0]!];
         const content = n.c.slice(nameClass.length);
-        return { ...n, c: [...nameClass, ...withoutEmpty(content.map(simplify))] };
+        return { ...n, c: [...nameClass, ...withoutEmpty(content.map(inner))] };
       }
       case 'choice': {
         const live = n.c.filter((c) => !isNA(c));
-        const alternatives = (live.length ? live : n.c).map(simplify);
+        const alternatives = (live.length ? live : n.c).map(inner);
         const rest = alternatives.filter((c) => c.k !== 'empty');
         if (rest.length === alternatives.length) return { ...n, c: rest };
         return rest.length ? { k: 'optional', a: {}, c: [{ ...n, c: rest }] } : EMPTY;
@@ -331,13 +458,13 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
         // Zero occurrences of what cannot occur is all that is left; one or more of it stays (stubbed) and fails.
         // (A lone element is kept as a stub all the same: libxml2 names it when it explains an error nearby.)
         if (n.k !== 'oneOrMore' && n.c.some(isNA) && !loneElement(n)) return EMPTY;
-        const c = withoutEmpty(n.c.map(simplify));
+        const c = withoutEmpty(n.c.map(inner));
         if (c[0]!.k === 'empty') return EMPTY;
         // A repetition of a single repetition is one repetition (X++ = X+, X*+ = X+* = X** = X*); the nested
         // form, left where a branch was pruned, makes libxml2 backtrack quadratically over long lists.
-        const inner = c.length === 1 ? c[0]! : null;
-        if (inner && (n.k === 'zeroOrMore' || n.k === 'oneOrMore') && (inner.k === 'zeroOrMore' || inner.k === 'oneOrMore')) {
-          return { ...inner, k: n.k === 'oneOrMore' && inner.k === 'oneOrMore' ? 'oneOrMore' : 'zeroOrMore' };
+        const only = c.length === 1 ? c[0]! : null;
+        if (only && (n.k === 'zeroOrMore' || n.k === 'oneOrMore') && (only.k === 'zeroOrMore' || only.k === 'oneOrMore')) {
+          return { ...only, k: n.k === 'oneOrMore' && only.k === 'oneOrMore' ? 'oneOrMore' : 'zeroOrMore' };
         }
         if (n.k === 'oneOrMore' && options.flattenRegisters) {
           const flat = flattenRunsOf(c);
@@ -347,17 +474,20 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
       }
       case 'group':
       case 'interleave': {
-        const c = withoutEmpty(n.c.map(simplify));
+        const c = withoutEmpty(n.c.map(inner));
         return c.length === 1 ? c[0]! : { ...n, c };
       }
       case 'data':
+        if (options.relaxTokens && place !== Place.Other && !options.keepPatterns?.has(named!) && tokenCheckOf(n, place === Place.AttributeList)) {
+          return relaxedToken(place === Place.AttributeList);
+        }
         if (n.a['type'] === 'anyURI' && n.a['datatypeLibrary'] === XSD_DATATYPES) return rewriteAnyUri(n);
         return n;
       default:
-        return n.c.length ? { ...n, c: n.c.map(simplify) } : n;
+        return n.c.length ? { ...n, c: n.c.map(inner) } : n;
     }
   };
-  const simplifyDefine = (d: RngNode): RngNode => ({ ...d, c: withoutEmpty(d.c.map(simplify)) });
+  const simplifyDefine = (d: RngNode): RngNode => ({ ...d, c: withoutEmpty(d.c.map((c) => simplify(c))) });
 
   const out: RngNode[] = [];
   const reached = new Set<string>();
@@ -498,4 +628,112 @@ export function documentShape(text: string): DocumentShape {
     resume = gt + 1;
   }
   return { names, longestRun: longest };
+}
+
+/**
+ * Characters libxml2's `\p{C}` or `\p{Z}` may hold although JavaScript's do not: its Unicode 4.0 tables still
+ * class these as format characters. Beyond U+2FFFF nothing is vouched for (the test covers up to there).
+ */
+const WORD_UNSAFE = /[\p{C}\p{Z}\u17B4\u17B5\u{1D17B}\u{30000}-\u{10FFFF}]/u;
+const URI_TOKEN = new RegExp(`^(?:${JING_ANYURI_PATTERN})$`);
+const XML_SPACE = /[ \t\n\r]+/;
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** An attribute value as the parser gives it (references replaced), or null when it uses an entity JavaScript cannot see. */
+function attributeValue(raw: string): string | null {
+  if (!raw.includes('&')) return raw;
+  let unknown = false;
+  const value = raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[^;\s&]*);?/g, (_, ref: string) => {
+    const code = ref[0] !== '#' ? -1 : ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    const c = code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : PREDEFINED[ref];
+    if (c === undefined) unknown = true;
+    return c ?? '';
+  });
+  return unknown ? null : value;
+}
+
+/**
+ * The attributes (local names) of this document whose values a schema derived with `relaxTokens` must still check
+ * itself: those named in `checks` (relaxableAttributes) with a value that fails them, or that is empty or
+ * surrounded by white space (libxml2 matches a pattern against the value as it is, the relaxed list splits it,
+ * and the two word their errors differently). For the others both schemas accept every value, so with these
+ * kept (DeriveOptions.keepPatterns) the two give the same verdicts and errors. Null, to be safe, when markup could
+ * hide or change a value from this scan: an internal DTD subset (entities, default attributes), an entity other
+ * than the five predefined, a tag it cannot read. The document is well-formed (checked before).
+ */
+export function unvouchedAttributes(text: string, checks: RelaxableAttributes): Set<string> | null {
+  const unvouched = new Set<string>();
+  if (checks.size === 0) return unvouched;
+  const anyElement = checks.get('*');
+  const n = text.length;
+  let at = text.indexOf('<');
+  while (at !== -1) {
+    const next = text.charCodeAt(at + 1);
+    if (next === 33 /* ! */) {
+      if (text.startsWith('<!--', at)) at = text.indexOf('-->', at + 4);
+      else if (text.startsWith('<![CDATA[', at)) at = text.indexOf(']]>', at + 9);
+      else {
+        // <!DOCTYPE: without an internal subset it ends at the first `>`.
+        const gt = text.indexOf('>', at);
+        const bracket = text.indexOf('[', at);
+        if (bracket !== -1 && bracket < gt) return null;
+        at = gt;
+      }
+    } else if (next === 63 /* ? */) at = text.indexOf('?>', at + 2);
+    else if (next === 47 /* / */) at = text.indexOf('>', at + 2);
+    else {
+      // A start tag: its name, then name="value" pairs up to > or />.
+      let k = at + 1;
+      while (k < n && !endsName(text.charCodeAt(k))) k++;
+      const qname = text.slice(at + 1, k);
+      const byName = checks.get(qname.slice(qname.indexOf(':') + 1));
+      for (;;) {
+        while (k < n && isXmlSpace(text.charCodeAt(k))) k++;
+        const c = text.charCodeAt(k);
+        if (c === 62 /* > */ || c === 47 /* / */) break;
+        const nameStart = k;
+        while (k < n && !isXmlSpace(text.charCodeAt(k)) && text.charCodeAt(k) !== 61 /* = */) k++;
+        const attribute = text.slice(nameStart, k);
+        while (k < n && isXmlSpace(text.charCodeAt(k))) k++;
+        if (text.charCodeAt(k) !== 61) return null;
+        k++;
+        while (k < n && isXmlSpace(text.charCodeAt(k))) k++;
+        const quote = text.charCodeAt(k);
+        if (quote !== 34 && quote !== 39) return null;
+        const end = text.indexOf(quote === 34 ? '"' : "'", k + 1);
+        if (end === -1 || attribute === '') return null;
+        const local = attribute.slice(attribute.indexOf(':') + 1);
+        const own = byName?.get(local);
+        const wild = anyElement?.get(local);
+        if ((own || wild) && !unvouched.has(local)) {
+          const raw = text.slice(k + 1, end);
+          if ((own && !tokensHold(raw, own)) || (wild && !tokensHold(raw, wild))) {
+            if (attributeValue(raw) === null) return null;
+            unvouched.add(local);
+          }
+        }
+        k = end + 1;
+      }
+      at = k;
+    }
+    if (at === -1) return null;
+    at = text.indexOf('<', at + 1);
+  }
+  return unvouched;
+}
+
+function isXmlSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function tokensHold(raw: string, checks: ReadonlySet<TokenCheck>): boolean {
+  const value = attributeValue(raw);
+  if (value === null || value === '' || isXmlSpace(value.charCodeAt(0)) || isXmlSpace(value.charCodeAt(value.length - 1))) return false;
+  const tokens = value.split(XML_SPACE);
+  if (tokens.length > 1 && checks.has('one-token')) return false;
+  for (const token of tokens) {
+    if (checks.has('uri') && !URI_TOKEN.test(token)) return false;
+    if (checks.has('word') && WORD_UNSAFE.test(token)) return false;
+  }
+  return true;
 }
