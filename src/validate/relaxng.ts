@@ -118,14 +118,14 @@ export class RestrictingEngine implements RelaxNgEngine {
     const nameSets = shapes.map((s) => s.names);
     const flatten = shapes.map((s) => s.longestRun > LONG_RUN);
     const checks = await this.relaxableAttributes(schema);
+    // Null: the document gets the exact schema (no schema restriction, or the scan could not read it).
     const unvouched = docs.map((d) => (checks !== null ? unvouchedAttributes(d.text, checks) : null));
-    const relax = unvouched.map((u) => u !== null);
     // Documents with and without long registers, with and without values checked here, get different schemas,
     // hence different batches.
     const batches: { docs: number[]; flatten: boolean; relax: boolean }[] = [];
     for (const f of [false, true]) {
       for (const r of [true, false]) {
-        const ids = docs.map((_, i) => i).filter((i) => flatten[i] === f && relax[i] === r);
+        const ids = docs.map((_, i) => i).filter((i) => flatten[i] === f && (unvouched[i] !== null) === r);
         const planned = planBatches(ids.map((i) => nameSets[i]!), ids.map((i) => docs[i]!.text.length), this.limits);
         for (const b of planned) batches.push({ docs: b.map((k) => ids[k]!), flatten: f, relax: r });
       }
