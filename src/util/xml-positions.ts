@@ -353,6 +353,41 @@ function skipMarkup(s: string, lt: number): number {
   return k + 1;
 }
 
+// parseXml's helpers live out here, not as closures in it: new closures per call made V8 throw away parseXml's
+// optimized code at the second document ("wrong call target") and compile it again.
+function fail(msg: string, at: number): never {
+  throw new XmlSyntaxError(msg, at);
+}
+
+function qname(qnames: Map<string, QName>, name: string): QName {
+  let q = qnames.get(name);
+  if (q === undefined) {
+    const c = name.indexOf(':');
+    q = c < 0 ? { name, prefix: '', local: name, trimStable: name.trim() === name } : { name, prefix: name.slice(0, c), local: name.slice(c + 1), trimStable: name.trim() === name };
+    qnames.set(name, q);
+  }
+  return q;
+}
+
+/** The namespace bound to `prefix` by the first `top` bindings, newest last (null for none or an undeclaration). */
+function lookupNs(prefixes: string[], uris: string[], top: number, prefix: string): string | null {
+  for (let k = top - 1; k >= 0; k--) {
+    if (prefixes[k] === prefix) {
+      const v = uris[k]!;
+      return v === '' ? null : v;
+    }
+  }
+  return null;
+}
+
+/** Outside the root only white space may stand; most of it needs no decoding to tell. */
+function outside(s: string, from: number, to: number): void {
+  let k = from;
+  while (k < to && isSpace(s.charCodeAt(k))) k++;
+  if (k === to) return;
+  if (decode(s.slice(from, to), from).text.trim()) fail('text outside the root element', from);
+}
+
 /**
  * Parses a document into a positioned tree. Comments, processing instructions and the DOCTYPE are skipped.
  * Text inside the root is not read here: elements list their children, text nodes included, when asked.
@@ -382,42 +417,14 @@ export function parseXml(source: string): XmlDocument {
   // is already settled (filling `new Array(n)` changes it on the first store, a slow path per element).
   const attrBuf: XmlAttr[] = [];
 
-  const fail = (msg: string, at: number): never => {
-    throw new XmlSyntaxError(msg, at);
-  };
-  const qname = (name: string): QName => {
-    let q = qnames.get(name);
-    if (q === undefined) {
-      const c = name.indexOf(':');
-      q = c < 0 ? { name, prefix: '', local: name, trimStable: name.trim() === name } : { name, prefix: name.slice(0, c), local: name.slice(c + 1), trimStable: name.trim() === name };
-      qnames.set(name, q);
-    }
-    return q;
-  };
-  const lookupNs = (prefix: string): string | null => {
-    for (let k = bindTop - 1; k >= 0; k--) {
-      if (bindPrefix[k] === prefix) {
-        const v = bindUri[k]!;
-        return v === '' ? null : v;
-      }
-    }
-    return null;
-  };
-  // Outside the root only white space may stand; most of it needs no decoding to tell.
-  const outside = (from: number, to: number): void => {
-    let k = from;
-    while (k < to && isSpace(s.charCodeAt(k))) k++;
-    if (k === to) return;
-    if (decode(s.slice(from, to), from).text.trim()) fail('text outside the root element', from);
-  };
 
   while (i < n) {
     const lt = s.indexOf('<', i);
     if (lt < 0) {
-      if (!stack.length) outside(i, n);
+      if (!stack.length) outside(s, i, n);
       break;
     }
-    if (lt > i && !stack.length) outside(i, lt);
+    if (lt > i && !stack.length) outside(s, i, lt);
     const c1 = s.charCodeAt(lt + 1);
     if (c1 === 33 && s.startsWith('<![CDATA[', lt)) {
       const e = s.indexOf(']]>', lt + 9);
@@ -434,7 +441,7 @@ export function parseXml(source: string): XmlDocument {
       // The usual case checked in place: the open element's name, then only white space.
       let same = false;
       if (open) {
-        const q = qname(open.name);
+        const q = qname(qnames, open.name);
         if (q.trimStable && s.startsWith(open.name, lt + 2)) {
           let k = lt + 2 + open.name.length;
           while (k < gt && isSpace(s.charCodeAt(k))) k++;
@@ -452,7 +459,7 @@ export function parseXml(source: string): XmlDocument {
       let k = lt + 1;
       while (k < n && !isNameEnd(s.charCodeAt(k))) k++;
       if (k === lt + 1) fail('element name expected after <', lt);
-      const q = qname(s.slice(lt + 1, k));
+      const q = qname(qnames, s.slice(lt + 1, k));
       const name = q.name;
       na = 0;
       let selfClosing = false;
@@ -512,17 +519,17 @@ export function parseXml(source: string): XmlDocument {
       let id: string | null = null;
       let at = 0;
       for (let a = 0; a < na; a++) {
-        const aq = qname(aNames[a]!);
+        const aq = qname(qnames, aNames[a]!);
         const an = aq.name;
         if (an === 'xmlns' || an.startsWith('xmlns:')) continue;
-        const ns = aq.prefix ? lookupNs(aq.prefix) : null;
+        const ns = aq.prefix ? lookupNs(bindPrefix, bindUri, bindTop, aq.prefix) : null;
         const value = aValues[a]!;
         attrBuf[at++] = { name: an, local: aq.local, ns, value, offset: aOffsets[a]! };
         if (id === null && ns === XML_NS && aq.local === 'id') id = value;
       }
       const attrs: XmlAttr[] = at === 0 ? [] : attrBuf.slice(0, at);
       const parent = stack.length ? stack[stack.length - 1]! : null;
-      const el = new LazyElement(name, q.local, lookupNs(q.prefix), attrs, parent, lt, k, k, content);
+      const el = new LazyElement(name, q.local, lookupNs(bindPrefix, bindUri, bindTop, q.prefix), attrs, parent, lt, k, k, content);
       if (!parent) {
         if (root) fail('a second root element', lt);
         root = el;
