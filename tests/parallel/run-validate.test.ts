@@ -49,4 +49,18 @@ describe('runDocuments (validate)', () => {
     expect(outputs[1]).toBe(outputs[0]);
     expect(outputs[2]).toBe(outputs[0]);
   }, 120_000);
+
+  it('gives the same reports from document workers (--jobs 3, the compiled worker script) as from this thread', async () => {
+    // The path a machine with more than two cores takes by default; it runs dist/, which `npm install` builds.
+    const workerUrl = new URL('../../dist/parallel/worker.js', import.meta.url);
+    expect(fs.existsSync(workerUrl)).toBe(true);
+    const run = (jobs: number, url: URL) =>
+      runDocuments(testIo(corpusDir, { TEIKIT_CACHE_DIR: cacheDir }), { command: 'validate', paths: files, options: { schema: path.join(schemaDir, 'tei_all.rng') }, jobs, quiet: true, workerUrl: url });
+    const inThread = await run(1, workerUrl);
+    const inWorkers = await run(3, workerUrl);
+    expect(inThread.workers).toBe(0);
+    expect(inWorkers.workers).toBe(3);
+    expect(JSON.stringify(inWorkers.documents)).toBe(JSON.stringify(inThread.documents));
+    expect(inWorkers.summary.invalid).toBeGreaterThan(0);
+  }, 120_000);
 });
