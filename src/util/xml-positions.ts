@@ -417,7 +417,6 @@ export function parseXml(source: string): XmlDocument {
   // is already settled (filling `new Array(n)` changes it on the first store, a slow path per element).
   const attrBuf: XmlAttr[] = [];
 
-
   while (i < n) {
     const lt = s.indexOf('<', i);
     if (lt < 0) {
