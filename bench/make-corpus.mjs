@@ -22,10 +22,11 @@ const rows = parse(fs.readFileSync(path.join(shared, 'corpus', 'manifest.csv')),
 const judged = rows.filter((r) => r.jing_verdict === 'valid' || r.jing_verdict === 'invalid');
 fs.writeFileSync(path.join(work, 'jing-files.txt'), judged.map((r) => path.join(docsDir, r.file)).join('\n') + '\n');
 
-// Documents whose meaning does not change when copied elsewhere.
+// Documents whose meaning does not change when copied elsewhere: an xml-model href without a URI scheme
+// (`./x.rng`, but also `x.sch`) names a file beside the original.
 const portable = judged
   .map((r) => r.file)
-  .filter((f) => !/xml-model[^>]*href="\.|<!DOCTYPE[^>]*SYSTEM|xi:include|<include\s/.test(fs.readFileSync(path.join(docsDir, f), 'utf8')));
+  .filter((f) => !/xml-model[^>]*href="(?![A-Za-z][A-Za-z0-9+.-]*:)|<!DOCTYPE[^>]*SYSTEM|xi:include|<include\s/.test(fs.readFileSync(path.join(docsDir, f), 'utf8')));
 
 const editionPath = path.join(repo, 'tei', 'puzanov-1957-07-08.xml');
 const edition = fs.existsSync(editionPath) ? fs.readFileSync(editionPath, 'utf8') : fs.readFileSync(path.join(docsDir, portable[0]), 'utf8');
