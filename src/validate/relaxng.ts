@@ -3,7 +3,7 @@ import { sharedXmllint } from '../parallel/xmllint-session.js';
 import { lineStartsOf } from '../util/xml-positions.js';
 import type { Io } from '../io.js';
 import { FileCache } from './cache.js';
-import { deriveSchema, documentShape, type DeriveOptions, parseRng, relaxableAttributes, unvouchedAttributes, type RelaxableAttributes, type RngNode, type TokenCheck } from './restrict.js';
+import { deriveSchema, documentShape, type DeriveOptions, parseRng, relaxableAttributes, scanAttributes, type RelaxableAttributes, type RngNode, type TokenCheck } from './restrict.js';
 import { sha256, type ResolvedSchema } from './schema.js';
 
 export interface RelaxNgInput {
@@ -31,7 +31,7 @@ export interface RelaxNgEngine {
 }
 
 /** Bump when derived schemas change, so caches written by older versions are not used. */
-const DERIVE_VERSION = 'restrict-9';
+const DERIVE_VERSION = 'restrict-10';
 
 /**
  * One xmllint-wasm call instantiates wasm in a worker (~0.1 s), and compiling a derived schema grows faster than
@@ -118,14 +118,14 @@ export class RestrictingEngine implements RelaxNgEngine {
     const nameSets = shapes.map((s) => s.names);
     const flatten = shapes.map((s) => s.longestRun > LONG_RUN);
     const checks = await this.relaxableAttributes(schema);
-    // Null: the document gets the exact schema (no schema restriction, or the scan could not read it).
-    const unvouched = docs.map((d) => (checks !== null ? unvouchedAttributes(d.text, checks) : null));
-    // Documents with and without long registers, with and without values checked here, get different schemas,
-    // hence different batches.
+    // Null: the document's attribute patterns stay exact (no schema restriction, or the scan could not read it).
+    const scans = docs.map((d) => (checks !== null ? scanAttributes(d.text, checks) : null));
+    // Documents with and without long registers, with and without attributes scanned here, get different
+    // schemas, hence different batches.
     const batches: { docs: number[]; flatten: boolean; relax: boolean }[] = [];
     for (const f of [false, true]) {
       for (const r of [true, false]) {
-        const ids = docs.map((_, i) => i).filter((i) => flatten[i] === f && (unvouched[i] !== null) === r);
+        const ids = docs.map((_, i) => i).filter((i) => flatten[i] === f && (scans[i] !== null) === r);
         const planned = planBatches(ids.map((i) => nameSets[i]!), ids.map((i) => docs[i]!.text.length), this.limits);
         for (const b of planned) batches.push({ docs: b.map((k) => ids[k]!), flatten: f, relax: r });
       }
@@ -141,11 +141,13 @@ export class RestrictingEngine implements RelaxNgEngine {
         const { docs: batch, flatten: flat, relax: relaxed } = batches[next++]!;
         const names = new Set<string>();
         const keepPatterns = new Set<string>();
+        const attributes = new Set<string>();
         for (const i of batch) {
           for (const n of nameSets[i]!) names.add(n);
-          for (const a of unvouched[i] ?? []) keepPatterns.add(a);
+          for (const a of scans[i]?.unvouched ?? []) keepPatterns.add(a);
+          for (const a of scans[i]?.names ?? []) attributes.add(a);
         }
-        const text = await this.schemaFor(schema, names, { flattenRegisters: flat, relaxTokens: relaxed, keepPatterns });
+        const text = await this.schemaFor(schema, names, { flattenRegisters: flat, relaxTokens: relaxed, keepPatterns, attributes: relaxed ? attributes : null });
         const results = await runXmllint(text, batch.map((i) => docs[i]!), onSubmitted);
         batch.forEach((i, k) => (out[i] = results[k]!));
       }
@@ -156,20 +158,21 @@ export class RestrictingEngine implements RelaxNgEngine {
 
   /** The derived schema for these names (from the cache when possible), or the schema itself when it cannot be restricted. */
   async schemaFor(schema: ResolvedSchema, names: ReadonlySet<string>, options: Omit<DeriveOptions, 'elements'> = {}): Promise<string> {
-    const { flattenRegisters = false, relaxTokens = false, keepPatterns = new Set<string>() } = options;
+    const { flattenRegisters = false, relaxTokens = false, keepPatterns = new Set<string>(), attributes = null } = options;
     const relaxed = relaxTokens ? `+relax-but:${[...keepPatterns].sort().join(',')}` : '';
-    const key = sha256(`${DERIVE_VERSION}${flattenRegisters ? '+flat' : ''}${relaxed}\n${schema.sha256}\n${[...names].sort().join('\n')}`);
+    const used = attributes !== null ? `+attributes:${[...attributes].sort().join(',')}` : '';
+    const key = sha256(`${DERIVE_VERSION}${flattenRegisters ? '+flat' : ''}${relaxed}${used}\n${schema.sha256}\n${[...names].sort().join('\n')}`);
     const cache = new FileCache(this.io, 'derived');
     const hit = await cache.get(key, '.rng');
     if (hit !== null) return hit;
     const tree = await this.tree(schema);
     if (!tree) return schema.text;
-    const text = deriveSchema(tree, { elements: names, flattenRegisters, relaxTokens, keepPatterns }).text;
+    const text = deriveSchema(tree, { elements: names, flattenRegisters, relaxTokens, keepPatterns, attributes }).text;
     await cache.set(key, '.rng', text);
     return text;
   }
 
-  /** The attributes whose values relaxed schemas leave to unvouchedAttributes; null when the schema cannot be restricted. */
+  /** The attributes whose values relaxed schemas leave to scanAttributes; null when the schema cannot be restricted. */
   private relaxableAttributes(schema: ResolvedSchema): Promise<RelaxableAttributes | null> {
     let p = this.relaxable.get(schema.sha256);
     if (!p) {

@@ -163,7 +163,7 @@ function rewriteAnyUri(node: RngNode): RngNode {
 }
 
 /**
- * What a relaxed derived schema leaves to JavaScript (unvouchedAttributes) instead of libxml2, which compiles an
+ * What a relaxed derived schema leaves to JavaScript (scanAttributes) instead of libxml2, which compiles an
  * XSD pattern afresh for every value it checks (20% of its instructions over the corpus went to Jing's anyURI
  * check and TEI's word pattern): `uri`, Jing's anyURI check (JING_ANYURI_PATTERN) on each token; `word`,
  * `[^\p{C}\p{Z}]+` on each token; `one-token`, the value is a single token (some placement is not a list).
@@ -290,11 +290,19 @@ export interface DeriveOptions {
   /**
    * Hand the values of relaxableAttributes to JavaScript: their data patterns become "one token", with no XSD
    * pattern for libxml2 to compile per value, except in the attributes named in `keepPatterns`. Exact for
-   * documents whose unvouchedAttributes are all in `keepPatterns`.
+   * documents whose unvouched attributes (scanAttributes) are all in `keepPatterns`.
    */
   relaxTokens?: boolean;
   /** Local names of attributes whose patterns stay even with `relaxTokens`. */
   keepPatterns?: ReadonlySet<string>;
+  /**
+   * Local names (any namespace) of every attribute the documents use (scanAttributes); null or absent keeps every
+   * attribute pattern. An optional attribute none of them can match is dropped, and so is a reference to a
+   * definition left with nothing but such attributes. For libxml2 an optional attribute that is not there is a
+   * no-op, yet one it costs: a copy of its validation state for every element (about 40% of its validation time
+   * on the corpus, as TEI gives each element dozens of optional attributes).
+   */
+  attributes?: ReadonlySet<string> | null;
 }
 
 export interface DerivedSchema {
@@ -371,6 +379,24 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
         return false;
     }
   };
+  // `optional(attribute X)` with no attribute X in the documents, and references to definitions holding only
+  // those, are dropped where they stand (withoutEmpty): leaving `<empty/>` or a reference to an empty definition
+  // among an element's attributes makes libxml2 give up compiling some content models, which changes its
+  // messages. Other attribute patterns (required, in a choice, with a name class) stay as they are.
+  const attributes = options.attributes ?? null;
+  const unusedAttribute = (n: RngNode): boolean =>
+    attributes !== null && n.k === 'optional' && n.c.length === 1 && n.c[0]!.k === 'attribute' && n.c[0]!.a['name'] !== undefined && !attributes.has(n.c[0]!.a['name']);
+  const voidMemo = new Map<string, boolean>();
+  const isVoidRef = (name: string): boolean => {
+    let v = voidMemo.get(name);
+    if (v === undefined) {
+      voidMemo.set(name, false);
+      const ds = defines.get(name) ?? [];
+      v = ds.length > 0 && ds.every((d) => d.a['combine'] === undefined && d.c.length > 0 && d.c.every((c) => unusedAttribute(c) || (c.k === 'ref' && isVoidRef(c.a['name']!))));
+      voidMemo.set(name, v);
+    }
+    return v;
+  };
   const NOT_ALLOWED: RngNode = { k: 'notAllowed', a: {}, c: [] };
   const EMPTY: RngNode = { k: 'empty', a: {}, c: [] };
   // A pattern that cannot match in a required place is kept as it is, its unused elements turned into stubs:
@@ -439,6 +465,7 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     const place = placeIn(n, outer);
     const named = n.k === 'attribute' ? (n.a['name'] ?? null) : attribute;
     const inner = (c: RngNode) => simplify(c, place, named);
+    if (unusedAttribute(n) || (n.k === 'ref' && attributes !== null && isVoidRef(n.a['name']!))) return EMPTY;
     switch (n.k) {
       case 'element': {
         const nameClass = n.a['name'] !== undefined ? [] : [n.c[0]!];
@@ -652,18 +679,29 @@ function attributeValue(raw: string): string | null {
   return unknown ? null : value;
 }
 
+/** What scanAttributes finds in a document's start tags. */
+export interface AttributeScan {
+  /**
+   * The attributes (local names) whose values a schema derived with `relaxTokens` must still check itself: those
+   * named in `checks` (relaxableAttributes) with a value that fails them, or that is empty or surrounded by white
+   * space (libxml2 matches a pattern against the value as it is, the relaxed list splits it, and the two word their
+   * errors differently). For the others both schemas accept every value, so with these kept
+   * (DeriveOptions.keepPatterns) the two give the same verdicts and errors.
+   */
+  unvouched: Set<string>;
+  /** Local names of every attribute of every start tag (DeriveOptions.attributes), namespace declarations too. */
+  names: Set<string>;
+}
+
 /**
- * The attributes (local names) of this document whose values a schema derived with `relaxTokens` must still check
- * itself: those named in `checks` (relaxableAttributes) with a value that fails them, or that is empty or
- * surrounded by white space (libxml2 matches a pattern against the value as it is, the relaxed list splits it,
- * and the two word their errors differently). For the others both schemas accept every value, so with these
- * kept (DeriveOptions.keepPatterns) the two give the same verdicts and errors. Null, to be safe, when markup could
- * hide or change a value from this scan: an internal DTD subset (entities, default attributes), an entity other
- * than the five predefined, a tag it cannot read. The document is well-formed (checked before).
+ * One pass over a document's start tags for the derived schema's attribute options. Null, to be safe, when
+ * markup could hide or change an attribute from this scan: an internal DTD subset (entities, default
+ * attributes), an entity other than the five predefined in a value it checks, a tag it cannot read. The
+ * document is well-formed (checked before).
  */
-export function unvouchedAttributes(text: string, checks: RelaxableAttributes): Set<string> | null {
+export function scanAttributes(text: string, checks: RelaxableAttributes): AttributeScan | null {
   const unvouched = new Set<string>();
-  if (checks.size === 0) return unvouched;
+  const names = new Set<string>();
   const anyElement = checks.get('*');
   const n = text.length;
   let at = text.indexOf('<');
@@ -703,6 +741,7 @@ export function unvouchedAttributes(text: string, checks: RelaxableAttributes): 
         const end = text.indexOf(quote === 34 ? '"' : "'", k + 1);
         if (end === -1 || attribute === '') return null;
         const local = attribute.slice(attribute.indexOf(':') + 1);
+        names.add(local);
         const own = byName?.get(local);
         const wild = anyElement?.get(local);
         if ((own || wild) && !unvouched.has(local)) {
@@ -719,7 +758,7 @@ export function unvouchedAttributes(text: string, checks: RelaxableAttributes): 
     if (at === -1) return null;
     at = text.indexOf('<', at + 1);
   }
-  return unvouched;
+  return { unvouched, names };
 }
 
 function isXmlSpace(c: number): boolean {
