@@ -141,11 +141,15 @@ export class RestrictingEngine implements RelaxNgEngine {
         const { docs: batch, flatten: flat, relax: relaxed } = batches[next++]!;
         const names = new Set<string>();
         const keepPatterns = new Set<string>();
-        const attributes = new Set<string>();
+        const attributes = new Map<string, Set<string>>();
         for (const i of batch) {
           for (const n of nameSets[i]!) names.add(n);
           for (const a of scans[i]?.unvouched ?? []) keepPatterns.add(a);
-          for (const a of scans[i]?.names ?? []) attributes.add(a);
+          for (const [element, used] of scans[i]?.byElement ?? []) {
+            const all = attributes.get(element) ?? new Set<string>();
+            for (const a of used) all.add(a);
+            attributes.set(element, all);
+          }
         }
         const text = await this.schemaFor(schema, names, { flattenRegisters: flat, relaxTokens: relaxed, keepPatterns, attributes: relaxed ? attributes : null });
         const results = await runXmllint(text, batch.map((i) => docs[i]!), onSubmitted);
@@ -160,7 +164,7 @@ export class RestrictingEngine implements RelaxNgEngine {
   async schemaFor(schema: ResolvedSchema, names: ReadonlySet<string>, options: Omit<DeriveOptions, 'elements'> = {}): Promise<string> {
     const { flattenRegisters = false, relaxTokens = false, keepPatterns = new Set<string>(), attributes = null } = options;
     const relaxed = relaxTokens ? `+relax-but:${[...keepPatterns].sort().join(',')}` : '';
-    const used = attributes !== null ? `+attributes:${[...attributes].sort().join(',')}` : '';
+    const used = attributes !== null ? `+attributes:${[...attributes].map(([e, a]) => `${e}=${[...a].sort().join(',')}`).sort().join(';')}` : '';
     const key = sha256(`${DERIVE_VERSION}${flattenRegisters ? '+flat' : ''}${relaxed}${used}\n${schema.sha256}\n${[...names].sort().join('\n')}`);
     const cache = new FileCache(this.io, 'derived');
     const hit = await cache.get(key, '.rng');

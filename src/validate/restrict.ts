@@ -296,13 +296,14 @@ export interface DeriveOptions {
   /** Local names of attributes whose patterns stay even with `relaxTokens`. */
   keepPatterns?: ReadonlySet<string>;
   /**
-   * Local names (any namespace) of every attribute the documents use (scanAttributes); null or absent keeps every
-   * attribute pattern. An optional attribute none of them can match is dropped, and so is a reference to a
-   * definition left with nothing but such attributes. For libxml2 an optional attribute that is not there is a
-   * no-op, yet one it costs: a copy of its validation state for every element (about 40% of its validation time
-   * on the corpus, as TEI gives each element dozens of optional attributes).
+   * For each element local name, the local names (any namespace) of the attributes the documents use on it
+   * (scanAttributes); null or absent keeps every attribute pattern. Among an element's attributes, an optional
+   * attribute the documents never put on it is dropped, and so is a reference to a definition left with nothing
+   * but such attributes; elsewhere, one no element of the documents has. For libxml2 an optional attribute that
+   * is not there is a no-op, yet one it costs: a copy of its validation state for every element (most of its
+   * validation time on the corpus, as TEI gives each element dozens of optional attributes).
    */
-  attributes?: ReadonlySet<string> | null;
+  attributes?: ReadonlyMap<string, ReadonlySet<string>> | null;
 }
 
 export interface DerivedSchema {
@@ -379,24 +380,62 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
         return false;
     }
   };
-  // `optional(attribute X)` with no attribute X in the documents, and references to definitions holding only
+  // `optional(attribute X)` with no attribute X where it stands, and references to definitions holding only
   // those, are dropped where they stand (withoutEmpty): leaving `<empty/>` or a reference to an empty definition
   // among an element's attributes makes libxml2 give up compiling some content models, which changes its
   // messages. Other attribute patterns (required, in a choice, with a name class) stay as they are.
-  const attributes = options.attributes ?? null;
-  const unusedAttribute = (n: RngNode): boolean =>
-    attributes !== null && n.k === 'optional' && n.c.length === 1 && n.c[0]!.k === 'attribute' && n.c[0]!.a['name'] !== undefined && !attributes.has(n.c[0]!.a['name']);
-  const voidMemo = new Map<string, boolean>();
-  const isVoidRef = (name: string): boolean => {
-    let v = voidMemo.get(name);
+  // Attribute sets: 0 is every attribute of the documents; the others, what the documents use on an element.
+  const byElement = options.attributes ?? null;
+  const sets: ReadonlySet<string>[] = byElement !== null ? [new Set([...byElement.values()].flatMap((a) => [...a]))] : [];
+  const setIndex = new Map<string, number>();
+  const setOf = (el: RngNode): number => {
+    const names = byElement !== null ? elementNames(el) : null;
+    if (names === null) return 0;
+    const used = new Set(names.flatMap((x) => [...(byElement!.get(x) ?? [])]));
+    const key = [...used].sort().join(' ');
+    let k = setIndex.get(key);
+    if (k === undefined) setIndex.set(key, (k = sets.push(used) - 1));
+    return k;
+  };
+  const unusedAttribute = (n: RngNode, set: number): boolean =>
+    sets.length > 0 && n.k === 'optional' && n.c.length === 1 && n.c[0]!.k === 'attribute' && n.c[0]!.a['name'] !== undefined && !sets[set]!.has(n.c[0]!.a['name']);
+  // Definitions of optional attributes only (through references): an element's references to them get a copy
+  // with just the attributes that element has, in the same nesting and order, named `NAME--attributes-SET`.
+  const attributeOnlyMemo = new Map<string, boolean>();
+  const attributeOnly = (name: string): boolean => {
+    let v = attributeOnlyMemo.get(name);
     if (v === undefined) {
-      voidMemo.set(name, false);
+      attributeOnlyMemo.set(name, false);
       const ds = defines.get(name) ?? [];
-      v = ds.length > 0 && ds.every((d) => d.a['combine'] === undefined && d.c.length > 0 && d.c.every((c) => unusedAttribute(c) || (c.k === 'ref' && isVoidRef(c.a['name']!))));
-      voidMemo.set(name, v);
+      const item = (c: RngNode): boolean => (c.k === 'optional' && c.c.length === 1 && c.c[0]!.k === 'attribute' && c.c[0]!.a['name'] !== undefined) || (c.k === 'ref' && attributeOnly(c.a['name']!));
+      v = ds.length > 0 && ds.every((d) => d.a['combine'] === undefined && d.c.length > 0 && d.c.every(item));
+      attributeOnlyMemo.set(name, v);
     }
     return v;
   };
+  const copies = new Map<string, { name: string; set: number }>();
+  const copyName = (name: string, set: number): string => {
+    const copy = `${name}--attributes-${set}`;
+    if (defines.has(copy)) throw new Error(`the schema already defines ${copy}`);
+    copies.set(copy, { name, set });
+    return copy;
+  };
+  const voidMemo = new Map<string, boolean>();
+  const isVoid = (n: RngNode, set: number): boolean => {
+    if (unusedAttribute(n, set)) return true;
+    if (n.k !== 'ref' || sets.length === 0) return false;
+    const key = `${set} ${n.a['name']!}`;
+    let v = voidMemo.get(key);
+    if (v === undefined) {
+      voidMemo.set(key, false);
+      const ds = defines.get(n.a['name']!) ?? [];
+      v = ds.length > 0 && ds.every((d) => d.a['combine'] === undefined && d.c.length > 0 && d.c.every((c) => isVoid(c, set)));
+      voidMemo.set(key, v);
+    }
+    return v;
+  };
+  // The first optional attribute a void pattern drops (through references).
+  const firstDropped = (n: RngNode): RngNode => (n.k === 'ref' ? firstDropped(defines.get(n.a['name']!)![0]!.c[0]!) : n);
   const NOT_ALLOWED: RngNode = { k: 'notAllowed', a: {}, c: [] };
   const EMPTY: RngNode = { k: 'empty', a: {}, c: [] };
   // A pattern that cannot match in a required place is kept as it is, its unused elements turned into stubs:
@@ -460,18 +499,25 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     return { k: 'group', a: {}, c: [x, { k: 'zeroOrMore', a: {}, c: [{ k: 'choice', a: {}, c: [...alternatives(x), ...alternatives(y)] }] }] };
   };
 
-  const simplify = (n: RngNode, outer: Place = Place.Other, attribute: string | null = null): RngNode => {
+  const simplify = (n: RngNode, outer: Place = Place.Other, attribute: string | null = null, set = 0): RngNode => {
     if (n.k === 'element' && isDeadElement(n)) return stub(n);
     const place = placeIn(n, outer);
     const named = n.k === 'attribute' ? (n.a['name'] ?? null) : attribute;
-    const inner = (c: RngNode) => simplify(c, place, named);
-    if (unusedAttribute(n) || (n.k === 'ref' && attributes !== null && isVoidRef(n.a['name']!))) return EMPTY;
+    const inner = (c: RngNode) => simplify(c, place, named, set);
+    if (isVoid(n, set)) return EMPTY;
     switch (n.k) {
       case 'element': {
         const nameClass = n.a['name'] !== undefined ? [] : [n.c[0]!];
         const content = n.c.slice(nameClass.length);
-        return { ...n, c: [...nameClass, ...withoutEmpty(content.map(inner))] };
+        const own = setOf(n);
+        const c = content.map((x) => simplify(x, place, named, own));
+        // An element left with neither content nor attributes keeps one attribute it dropped: libxml2 then sees
+        // no content (text in it is "extra content", as with the full schema), where `<empty/>` words it otherwise.
+        const dropped = c.every((x) => x.k === 'empty') ? content.find((x) => isVoid(x, own)) : undefined;
+        return { ...n, c: [...nameClass, ...(dropped ? [firstDropped(dropped)] : withoutEmpty(c))] };
       }
+      case 'ref':
+        return set !== 0 && attributeOnly(n.a['name']!) ? { ...n, a: { ...n.a, name: copyName(n.a['name']!, set) } } : n;
       case 'choice': {
         const live = n.c.filter((c) => !isNA(c));
         const alternatives = (live.length ? live : n.c).map(inner);
@@ -514,15 +560,21 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
         return n.c.length ? { ...n, c: n.c.map(inner) } : n;
     }
   };
-  const simplifyDefine = (d: RngNode): RngNode => ({ ...d, c: withoutEmpty(d.c.map((c) => simplify(c))) });
+  const simplifyDefine = (d: RngNode, set = 0, name = d.a['name']): RngNode => ({
+    ...d,
+    a: name === undefined ? d.a : { ...d.a, name },
+    c: withoutEmpty(d.c.map((c) => simplify(c, Place.Other, null, set))),
+  });
 
   const out: RngNode[] = [];
   const reached = new Set<string>();
-  const queue: RngNode[] = [];
+  const queue: Array<{ d: RngNode; set: number; name: string }> = [];
   const enqueueRefs = (n: RngNode) => {
-    if (n.k === 'ref' && !reached.has(n.a['name']!)) {
-      reached.add(n.a['name']!);
-      for (const d of defines.get(n.a['name']!) ?? []) queue.push(d);
+    const name = n.k === 'ref' ? n.a['name']! : null;
+    if (name !== null && !reached.has(name)) {
+      reached.add(name);
+      const copy = copies.get(name);
+      for (const d of defines.get(copy?.name ?? name) ?? []) queue.push({ d, set: copy?.set ?? 0, name });
     }
     n.c.forEach(enqueueRefs);
   };
@@ -532,7 +584,8 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     enqueueRefs(t);
   }
   while (queue.length) {
-    const t = simplifyDefine(queue.shift()!);
+    const { d, set, name } = queue.shift()!;
+    const t = simplifyDefine(d, set, name);
     out.push(t);
     enqueueRefs(t);
   }
@@ -689,8 +742,8 @@ export interface AttributeScan {
    * (DeriveOptions.keepPatterns) the two give the same verdicts and errors.
    */
   unvouched: Set<string>;
-  /** Local names of every attribute of every start tag (DeriveOptions.attributes), namespace declarations too. */
-  names: Set<string>;
+  /** For each element local name, the local names of its attributes in every start tag (DeriveOptions.attributes), namespace declarations too. */
+  byElement: Map<string, Set<string>>;
 }
 
 /**
@@ -701,7 +754,7 @@ export interface AttributeScan {
  */
 export function scanAttributes(text: string, checks: RelaxableAttributes): AttributeScan | null {
   const unvouched = new Set<string>();
-  const names = new Set<string>();
+  const byElement = new Map<string, Set<string>>();
   const anyElement = checks.get('*');
   const n = text.length;
   let at = text.indexOf('<');
@@ -724,7 +777,10 @@ export function scanAttributes(text: string, checks: RelaxableAttributes): Attri
       let k = at + 1;
       while (k < n && !endsName(text.charCodeAt(k))) k++;
       const qname = text.slice(at + 1, k);
-      const byName = checks.get(qname.slice(qname.indexOf(':') + 1));
+      const element = qname.slice(qname.indexOf(':') + 1);
+      const byName = checks.get(element);
+      let names = byElement.get(element);
+      if (!names) byElement.set(element, (names = new Set()));
       for (;;) {
         while (k < n && isXmlSpace(text.charCodeAt(k))) k++;
         const c = text.charCodeAt(k);
@@ -758,7 +814,7 @@ export function scanAttributes(text: string, checks: RelaxableAttributes): Attri
     if (at === -1) return null;
     at = text.indexOf('<', at + 1);
   }
-  return { unvouched, names };
+  return { unvouched, byElement };
 }
 
 function isXmlSpace(c: number): boolean {

@@ -85,15 +85,18 @@ describe('deriveSchema', () => {
     expect(withExamples.text).toContain('<anyName');
     expect(small.dropped).toBeGreaterThan(small.kept * 10);
   });
-  it('drops the optional attributes the documents do not use, and references left with nothing, never a required one', () => {
+  it('drops the optional attributes the documents do not put on an element, and references left with nothing, never a required one', () => {
     const elements = new Set(['TEI', 'teiHeader', 'fileDesc', 'titleStmt', 'title', 'publicationStmt', 'sourceDesc', 'p', 'text', 'body', 'figure', 'graphic']);
     const all = deriveSchema(tree, { elements }).text;
-    const used = deriveSchema(tree, { elements, attributes: new Set(['id', 'n']) }).text;
+    const used = deriveSchema(tree, { elements, attributes: new Map([['TEI', new Set(['id'])], ['graphic', new Set(['n'])]]) }).text;
+    const defineOf = (text: string, element: string) => text.match(new RegExp(`<define name="tei_${element}">.*`))![0];
+    // The element's references go to copies of the attribute classes that hold only what it uses.
+    expect(defineOf(used, 'graphic')).toMatch(/<ref name="tei_att\.global\.attributes--attributes-\d+"\/>/);
     for (const kept of ['name="id"', 'name="n"', 'name="url"']) expect(used).toContain(kept);
     expect(all).toContain('name="rend"');
     expect(used).not.toContain('name="rend"');
     // @url of <graphic> is required: it stays even though no document has one (and the documents are invalid).
-    expect(deriveSchema(tree, { elements, attributes: new Set() }).text).toContain('name="url"');
+    expect(deriveSchema(tree, { elements, attributes: new Map() }).text).toContain('name="url"');
     // att.global.rendition.attributes holds only optional attributes none of them uses: no reference to it is left.
     expect(all).toContain('<ref name="tei_att.global.rendition.attributes"/>');
     expect(used).not.toContain('att.global.rendition');
