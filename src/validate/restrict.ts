@@ -436,7 +436,6 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
   };
   // The first optional attribute a void pattern drops (through references).
   const firstDropped = (n: RngNode): RngNode => (n.k === 'ref' ? firstDropped(defines.get(n.a['name']!)![0]!.c[0]!) : n);
-  const NOT_ALLOWED: RngNode = { k: 'notAllowed', a: {}, c: [] };
   const EMPTY: RngNode = { k: 'empty', a: {}, c: [] };
   // A pattern that cannot match in a required place is kept as it is, its unused elements turned into stubs:
   // element patterns with the same name and empty content. For these documents a stub is exactly as
