@@ -414,9 +414,11 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     return v;
   };
   const copies = new Map<string, { name: string; set: number }>();
+  // A suffix no definition of the schema holds, so a copy's name never clashes with one of its own.
+  let suffix = '--attributes-';
+  while ([...defines.keys()].some((k) => k.includes(suffix))) suffix = `-${suffix}`;
   const copyName = (name: string, set: number): string => {
-    const copy = `${name}--attributes-${set}`;
-    if (defines.has(copy)) throw new Error(`the schema already defines ${copy}`);
+    const copy = `${name}${suffix}${set}`;
     copies.set(copy, { name, set });
     return copy;
   };

@@ -102,6 +102,17 @@ describe('deriveSchema', () => {
     expect(used).not.toContain('att.global.rendition');
     expect(used.length).toBeLessThan(all.length / 2);
   });
+  it('names its attribute copies so that they never clash with a definition of the schema', () => {
+    const grammar = parseRng(`<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+      <start><element name="r"><ref name="r.attributes"/><ref name="x--attributes-1"/></element></start>
+      <define name="r.attributes"><optional><attribute name="a"/></optional><optional><attribute name="b"/></optional></define>
+      <define name="x--attributes-1"><zeroOrMore><element name="s"><empty/></element></zeroOrMore></define>
+    </grammar>`);
+    const text = deriveSchema(grammar, { elements: null, attributes: new Map([['r', new Set(['a'])]]) }).text;
+    expect(text).toContain('<ref name="r.attributes---attributes-1"/>');
+    expect(text).toContain('<define name="r.attributes---attributes-1"><optional><attribute name="a" ns=""/></optional></define>');
+    expect(text).toContain('<define name="x--attributes-1">');
+  });
   it('rewrites xsd:anyURI to Jing\'s check', () => {
     const text = deriveSchema(tree, { elements: new Set(['TEI', 'ref']) }).text;
     expect(text).not.toContain('type="anyURI"');
