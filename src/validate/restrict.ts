@@ -397,8 +397,12 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     if (k === undefined) setIndex.set(key, (k = sets.push(used) - 1));
     return k;
   };
-  const unusedAttribute = (n: RngNode, set: number): boolean =>
-    sets.length > 0 && n.k === 'optional' && n.c.length === 1 && n.c[0]!.k === 'attribute' && n.c[0]!.a['name'] !== undefined && !sets[set]!.has(n.c[0]!.a['name']);
+  // The local name of `optional(attribute NAME)`, or null for any other pattern.
+  const optionalAttribute = (n: RngNode): string | null => (n.k === 'optional' && n.c.length === 1 && n.c[0]!.k === 'attribute' ? (n.c[0]!.a['name'] ?? null) : null);
+  const unusedAttribute = (n: RngNode, set: number): boolean => {
+    const name = sets.length > 0 ? optionalAttribute(n) : null;
+    return name !== null && !sets[set]!.has(name);
+  };
   // Definitions of optional attributes only (through references): an element's references to them get a copy
   // with just the attributes that element has, in the same nesting and order, named `NAME--attributes-SET`.
   const attributeOnlyMemo = new Map<string, boolean>();
@@ -407,7 +411,7 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     if (v === undefined) {
       attributeOnlyMemo.set(name, false);
       const ds = defines.get(name) ?? [];
-      const item = (c: RngNode): boolean => (c.k === 'optional' && c.c.length === 1 && c.c[0]!.k === 'attribute' && c.c[0]!.a['name'] !== undefined) || (c.k === 'ref' && attributeOnly(c.a['name']!));
+      const item = (c: RngNode): boolean => optionalAttribute(c) !== null || (c.k === 'ref' && attributeOnly(c.a['name']!));
       v = ds.length > 0 && ds.every((d) => d.a['combine'] === undefined && d.c.length > 0 && d.c.every(item));
       attributeOnlyMemo.set(name, v);
     }
