@@ -31,7 +31,7 @@ export interface RelaxNgEngine {
 }
 
 /** Bump when derived schemas change, so caches written by older versions are not used. */
-const DERIVE_VERSION = 'restrict-11';
+const DERIVE_VERSION = 'restrict-12';
 
 /**
  * One xmllint-wasm call instantiates wasm in a worker (~0.1 s), and compiling a derived schema grows faster than

@@ -304,6 +304,11 @@ export interface DeriveOptions {
    * validation time on the corpus, as TEI gives each element dozens of optional attributes).
    */
   attributes?: ReadonlyMap<string, ReadonlySet<string>> | null;
+  /**
+   * Write element choices so that libxml2 compiles them into small automata (see compactChoices); on by default,
+   * off only to compare libxml2's reports with and without.
+   */
+  compactChoices?: boolean;
 }
 
 export interface DerivedSchema {
@@ -594,9 +599,55 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
     out.push(t);
     enqueueRefs(t);
   }
+  const written = options.compactChoices === false ? out : compactChoices(out);
   const text =
-    `<?xml version="1.0" encoding="UTF-8"?>\n<grammar xmlns="${RNG_NS}">\n` + out.map((n) => serialize(n)).join('\n') + '\n</grammar>\n';
+    `<?xml version="1.0" encoding="UTF-8"?>\n<grammar xmlns="${RNG_NS}">\n` + written.map((n) => serialize(n)).join('\n') + '\n</grammar>\n';
   return { text, kept, dropped };
+}
+
+/**
+ * Rewrites element choices for libxml2's content-model compiler, whose time went mostly (92% of the instructions
+ * of a batch's compile, and compiling was about half of libxml2's time on the corpus) to checking the automata
+ * for determinism: each state against all its transitions, pairwise. A choice's branches after the first end in
+ * states of their own, which keep copies of every transition after the epsilons are removed, so
+ * `zeroOrMore(choice(N names))` gave about N states of N transitions each (TEI's paragraph content: 44 states,
+ * 81 names, in each of some 20 elements of a batch). Two rewrites, neither changing what matches:
+ * - a reference, inside a choice, to a definition that is only a choice of references (a TEI class) is replaced
+ *   by the alternatives it stands for, in the same order, as is a choice directly inside a choice;
+ * - a repeated choice, `zeroOrMore(choice)` or `oneOrMore(choice)`, becomes `zeroOrMore(choice, choice(empty,
+ *   empty))`. The trailing pattern gives the end state of the choice two ways out, so libxml2's first pass
+ *   (xmlFAEliminateSimpleEpsilonTransitions) keeps it and folds every other branch's end state into it.
+ * Then the repeated paragraph content is 2 to 4 states. Patterns inside attributes (values, lists) are left as
+ * they are. libxml2's reports stay the same: tests/validate/restrict-choices.test.ts compares them.
+ */
+function compactChoices(defs: readonly RngNode[]): RngNode[] {
+  const byName = new Map<string, RngNode[]>();
+  for (const d of defs) if (d.k === 'define') byName.set(d.a['name']!, [...(byName.get(d.a['name']!) ?? []), d]);
+  // The choice a class definition consists of: one definition, not combined, a choice of references and choices only.
+  const classChoice = (name: string): RngNode | null => {
+    const ds = byName.get(name);
+    if (ds?.length !== 1 || ds[0]!.a['combine'] !== undefined || ds[0]!.c.length !== 1) return null;
+    const only = ds[0]!.c[0]!;
+    return only.k === 'choice' && only.c.every((c) => c.k === 'ref' || c.k === 'choice') ? only : null;
+  };
+  const alternatives = (choice: RngNode, inlined: ReadonlySet<string>): RngNode[] =>
+    choice.c.flatMap((c) => {
+      if (c.k === 'choice') return alternatives(c, inlined);
+      const name = c.k === 'ref' ? c.a['name']! : null;
+      const cls = name !== null && !inlined.has(name) ? classChoice(name) : null;
+      return cls ? alternatives(cls, new Set([...inlined, name!])) : [c];
+    });
+  const EMPTY: RngNode = { k: 'empty', a: {}, c: [] };
+  const rewrite = (n: RngNode): RngNode => {
+    if (n.k === 'attribute' || !n.c.length) return n;
+    if (n.k === 'choice') return { ...n, c: alternatives(n, new Set()).map(rewrite) };
+    const c = n.c.map(rewrite);
+    if ((n.k === 'zeroOrMore' || n.k === 'oneOrMore') && c.length === 1 && c[0]!.k === 'choice') {
+      return { ...n, c: [{ k: 'group', a: {}, c: [c[0]!, { k: 'choice', a: {}, c: [EMPTY, EMPTY] }] }] };
+    }
+    return { ...n, c };
+  };
+  return defs.map(rewrite);
 }
 
 /**
