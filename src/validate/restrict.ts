@@ -812,6 +812,15 @@ export function scanAttributes(text: string, checks: RelaxableAttributes): Attri
   const unvouched = new Set<string>();
   const byElement = new Map<string, Set<string>>();
   const anyElement = checks.get('*');
+  // Values repeat (the same rend, type or pointer on many elements): each is checked once per set of checks.
+  const held = new Map<ReadonlySet<TokenCheck>, Map<string, boolean>>();
+  const holds = (raw: string, set: ReadonlySet<TokenCheck>): boolean => {
+    let memo = held.get(set);
+    if (!memo) held.set(set, (memo = new Map()));
+    let v = memo.get(raw);
+    if (v === undefined) memo.set(raw, (v = tokensHold(raw, set)));
+    return v;
+  };
   const n = text.length;
   let at = text.indexOf('<');
   while (at !== -1) {
@@ -858,7 +867,7 @@ export function scanAttributes(text: string, checks: RelaxableAttributes): Attri
         const wild = anyElement?.get(local);
         if ((own || wild) && !unvouched.has(local)) {
           const raw = text.slice(k + 1, end);
-          if ((own && !tokensHold(raw, own)) || (wild && !tokensHold(raw, wild))) {
+          if ((own && !holds(raw, own)) || (wild && !holds(raw, wild))) {
             if (attributeValue(raw) === null) return null;
             unvouched.add(local);
           }

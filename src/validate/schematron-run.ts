@@ -25,6 +25,11 @@ export interface RuleChecks {
   pointers: boolean;
 }
 
+/** What runs the rule checks of a chunk of documents: a RuleChecker in this thread, or one in a worker (RuleWorker). */
+export interface RuleCheckRunner {
+  check(items: readonly RuleCheckInput[], checks?: RuleChecks): Promise<Diagnostic[][]>;
+}
+
 export interface RuleCheckInput {
   file: string;
   absPath: string;
@@ -41,7 +46,7 @@ const patternsInProcess = new Map<string, Promise<{ sef: PatternSef | null; text
 /** A schema's full compileSchematron result, for patterns to compile, by schema SHA-256. */
 const stylesheetsInProcess = new Map<string, Promise<CompiledSchematron>>();
 
-export class RuleChecker {
+export class RuleChecker implements RuleCheckRunner {
   private readonly derived = new Map<string, Promise<Derived>>();
   private saxon: Promise<SaxonJsApi> | null = null;
 

@@ -50,6 +50,22 @@ describe('runDocuments (validate)', () => {
     expect(outputs[2]).toBe(outputs[0]);
   }, 120_000);
 
+  it('gives the same reports with the rule checks in a thread of their own (--jobs 2, the compiled rules-worker script)', async () => {
+    const rulesWorkerUrl = new URL('../../dist/parallel/rules-worker.js', import.meta.url);
+    expect(fs.existsSync(rulesWorkerUrl)).toBe(true);
+    const run = (url: URL) =>
+      runDocuments(testIo(corpusDir, { TEIKIT_CACHE_DIR: cacheDir }), { command: 'validate', paths: files, options: { schema: path.join(schemaDir, 'tei_all.rng') }, jobs: 2, quiet: true, rulesWorkerUrl: url });
+    const inThread = await run(new URL('file:///nonexistent/rules-worker.js'));
+    const inWorker = await run(rulesWorkerUrl);
+    expect(inThread.ruleWorker).toBe(false);
+    expect(inWorker.ruleWorker).toBe(true);
+    expect(JSON.stringify(inWorker.documents)).toBe(JSON.stringify(inThread.documents));
+    // Both rule checks reported something, so the comparison covers them.
+    const sources = new Set(inWorker.documents.flatMap((d) => d.diagnostics.map((x) => x.source)));
+    expect(sources).toContain('pointer');
+    expect(sources).toContain('schematron');
+  }, 120_000);
+
   it('gives the same reports from document workers (--jobs 3, the compiled worker script) as from this thread', async () => {
     // The path a machine with more than two cores takes by default; it runs dist/, which `npm install` builds.
     const workerUrl = new URL('../../dist/parallel/worker.js', import.meta.url);

@@ -10,7 +10,7 @@ import { RestrictingEngine, type RelaxNgEngine } from '../../validate/relaxng.js
 import { declaredRelaxNg, SchemaResolver, TEI_ALL_URL, type ResolvedSchema } from '../../validate/schema.js';
 import { checkWellFormed } from '../../validate/wellformed.js';
 import { expandXIncludes, type Expanded } from '../../validate/xinclude.js';
-import { RuleChecker } from '../../validate/schematron-run.js';
+import { RuleChecker, type RuleCheckRunner } from '../../validate/schematron-run.js';
 
 export interface ValidateOptions {
   /** Files or folders; folders contribute every *.xml below them. */
@@ -26,6 +26,8 @@ export interface ValidateOptions {
   schematron?: boolean;
   /** Check that pointers resolve (default true). */
   pointers?: boolean;
+  /** Runs the Schematron and pointer checks; a RuleChecker in this thread by default. */
+  rules?: RuleCheckRunner;
 }
 
 export interface ValidateResult {
@@ -106,7 +108,7 @@ export async function validate(options: ValidateOptions, io: Io): Promise<Valida
   // instead of delaying its start.
   await firstSubmitted;
   const ruled = [...bySchema.values()].flatMap(({ schema, items }) => items.map((it) => ({ it, schema })));
-  const ruleChecks = new RuleChecker(io, resolver).check(
+  const ruleChecks = (options.rules ?? new RuleChecker(io, resolver)).check(
     ruled.map(({ it, schema }) => ({ file: it.report.file, absPath: it.absPath, text: it.expanded.text, original: it.original, schema })),
     { schematron: options.schematron ?? true, pointers: options.pointers ?? true },
   );
