@@ -821,6 +821,25 @@ export function scanAttributes(text: string, checks: RelaxableAttributes): Attri
     if (v === undefined) memo.set(raw, (v = tokensHold(raw, set)));
     return v;
   };
+  // Per qualified name of a start tag, and per attribute name on it, what the loop needs, worked out once: most
+  // documents repeat a few dozen names, so this saves slicing and looking up the same local names again.
+  interface Tag {
+    names: Set<string>;
+    byName: ReadonlyMap<string, ReadonlySet<TokenCheck>> | undefined;
+    attributes: Map<string, { local: string; own: ReadonlySet<TokenCheck> | undefined; wild: ReadonlySet<TokenCheck> | undefined }>;
+  }
+  const tags = new Map<string, Tag>();
+  const tagOf = (qname: string): Tag => {
+    const element = qname.slice(qname.indexOf(':') + 1);
+    let names = byElement.get(element);
+    if (!names) byElement.set(element, (names = new Set()));
+    return { names, byName: checks.get(element), attributes: new Map() };
+  };
+  const attributeOf = (tag: Tag, attribute: string) => {
+    const local = attribute.slice(attribute.indexOf(':') + 1);
+    tag.names.add(local);
+    return { local, own: tag.byName?.get(local), wild: anyElement?.get(local) };
+  };
   const n = text.length;
   let at = text.indexOf('<');
   while (at !== -1) {
@@ -842,10 +861,8 @@ export function scanAttributes(text: string, checks: RelaxableAttributes): Attri
       let k = at + 1;
       while (k < n && !endsName(text.charCodeAt(k))) k++;
       const qname = text.slice(at + 1, k);
-      const element = qname.slice(qname.indexOf(':') + 1);
-      const byName = checks.get(element);
-      let names = byElement.get(element);
-      if (!names) byElement.set(element, (names = new Set()));
+      let tag = tags.get(qname);
+      if (!tag) tags.set(qname, (tag = tagOf(qname)));
       for (;;) {
         while (k < n && isXmlSpace(text.charCodeAt(k))) k++;
         const c = text.charCodeAt(k);
@@ -861,10 +878,9 @@ export function scanAttributes(text: string, checks: RelaxableAttributes): Attri
         if (quote !== 34 && quote !== 39) return null;
         const end = text.indexOf(quote === 34 ? '"' : "'", k + 1);
         if (end === -1 || attribute === '') return null;
-        const local = attribute.slice(attribute.indexOf(':') + 1);
-        names.add(local);
-        const own = byName?.get(local);
-        const wild = anyElement?.get(local);
+        let seen = tag.attributes.get(attribute);
+        if (!seen) tag.attributes.set(attribute, (seen = attributeOf(tag, attribute)));
+        const { local, own, wild } = seen;
         if ((own || wild) && !unvouched.has(local)) {
           const raw = text.slice(k + 1, end);
           if ((own && !holds(raw, own)) || (wild && !holds(raw, wild))) {
