@@ -659,7 +659,8 @@ function withoutEmpty(seq: RngNode[]): RngNode[] {
   return rest.length ? rest : [{ k: 'empty', a: {}, c: [] }];
 }
 
-function findFirst(n: RngNode, pred: (n: RngNode) => boolean): RngNode | null {
+/** The first node of a tree (depth first, the node itself first) that `pred` holds for, or null. */
+export function findFirst(n: RngNode, pred: (n: RngNode) => boolean): RngNode | null {
   if (pred(n)) return n;
   for (const c of n.c) {
     const hit = findFirst(c, pred);
