@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import { run } from './cli.js';
 import { ToolError } from './errors.js';
 
@@ -20,6 +21,7 @@ process.exitCode = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   signal: controller.signal,
+  v8Flags: setFlagsFromString,
 });
 if (caught) {
   // Cleaned up (run() returned 2): now end by the signal itself, so shells and CI see 130/143 as for any interrupted tool.

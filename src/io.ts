@@ -19,4 +19,9 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Aborted on SIGINT/SIGTERM so long runs stop cleanly and leave no partial outputs. */
   readonly signal?: AbortSignal;
+  /**
+   * Sets V8 flags for the rest of the process (v8.setFlagsFromString), for a command that knows its workload: the
+   * shim gives it; tests do not, so a test process keeps V8's defaults.
+   */
+  readonly v8Flags?: (flags: string) => void;
 }

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import type { Io } from '../io.js';
 import type { BatchOptions, BatchResult } from '../commands/build/documents.js';
 import type { DocumentReport } from '../report.js';
@@ -177,7 +176,7 @@ export async function runDocuments(io: Io, opts: RunDocumentsOptions): Promise<R
   // instead of 4.03 s, 6.86 s of CPU instead of 7.55 s (6 rounds alternating). The setting holds for the process;
   // not for builds (SaxonJS's long transforms gain from inlining: corpus-100 31.2 s without, 29.3 s with) nor for
   // a single chunk (the edition: no gain).
-  if (opts.command === 'validate' && total > firstChunk) setFlagsFromString('--no-turbo-inlining');
+  if (opts.command === 'validate' && total > firstChunk) io.v8Flags?.('--no-turbo-inlining');
 
   const progress = new Progress(io, { label: opts.command, quiet: opts.quiet });
   progress.addTotal(total);
