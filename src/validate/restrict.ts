@@ -318,6 +318,9 @@ export interface DerivedSchema {
   dropped: number;
 }
 
+/** `<empty/>`, shared: derived trees are built anew, never changed in place. */
+const EMPTY: RngNode = { k: 'empty', a: {}, c: [] };
+
 /** The derived schema as RELAX NG XML, ready for libxml2. */
 export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedSchema {
   if (grammar.k !== 'grammar') throw new Error(`derived schemas need a <grammar> root, not <${grammar.k}>`);
@@ -447,7 +450,6 @@ export function deriveSchema(grammar: RngNode, options: DeriveOptions): DerivedS
   };
   // The first optional attribute a void pattern drops (through references).
   const firstDropped = (n: RngNode): RngNode => (n.k === 'ref' ? firstDropped(defines.get(n.a['name']!)![0]!.c[0]!) : n);
-  const EMPTY: RngNode = { k: 'empty', a: {}, c: [] };
   // A pattern that cannot match in a required place is kept as it is, its unused elements turned into stubs:
   // element patterns with the same name and empty content. For these documents a stub is exactly as
   // notAllowed (it matches no element they contain), but libxml2 still "expects <title>" at the same place,
@@ -637,7 +639,6 @@ function compactChoices(defs: readonly RngNode[]): RngNode[] {
       const cls = name !== null && !inlined.has(name) ? classChoice(name) : null;
       return cls ? alternatives(cls, new Set([...inlined, name!])) : [c];
     });
-  const EMPTY: RngNode = { k: 'empty', a: {}, c: [] };
   const rewrite = (n: RngNode): RngNode => {
     if (n.k === 'attribute' || !n.c.length) return n;
     if (n.k === 'choice') return { ...n, c: alternatives(n, new Set()).map(rewrite) };
@@ -656,7 +657,7 @@ function compactChoices(defs: readonly RngNode[]): RngNode[] {
  */
 function withoutEmpty(seq: RngNode[]): RngNode[] {
   const rest = seq.filter((c) => c.k !== 'empty');
-  return rest.length ? rest : [{ k: 'empty', a: {}, c: [] }];
+  return rest.length ? rest : [EMPTY];
 }
 
 /** The first node of a tree (depth first, the node itself first) that `pred` holds for, or null. */
