@@ -98,10 +98,10 @@ footer.site { color: var(--muted); font-family: system-ui, sans-serif; font-size
   <xsl:template name="tk:html-page">
     <xsl:variable name="fields" as="element(tk:field)*" select="tk:citation(/)"/>
     <xsl:variable name="title" as="xs:string" select="string(($fields[@name = 'title'], 'Untitled TEI document')[.][1])"/>
-    <xsl:variable name="quotations" as="element()*" select="tk:quotations(/)"/>
+    <xsl:variable name="quotations" as="element()*" select="$tk:all-quotations"/>
     <xsl:variable name="entities" as="element()*" select="tk:entities(/)"/>
     <xsl:variable name="notes" as="element()*" select="tk:endnotes(/)"/>
-    <xsl:variable name="types" as="xs:string*" select="distinct-values(tk:mentions(/) ! tk:mention-type(.))"/>
+    <xsl:variable name="types" as="xs:string*" select="distinct-values($tk:all-mentions ! tk:mention-type(.))"/>
     <html lang="en">
       <head>
         <meta charset="utf-8"/>

@@ -21,6 +21,16 @@
   <xsl:key name="tk:mentions-of" match="persName | placeName | orgName | rs | name"
     use="if (tk:is-mention(.)) then tk:local-ids(@ref) else ()"/>
 
+  <!--
+    A map key for a node, for numbering maps: its generate-id reversed. SaxonJS hashes a string longer than
+    six characters by every second character, and sibling ids differ only at their end, so unreversed ids
+    collide and a map of a few thousand nodes takes half a second to build.
+  -->
+  <xsl:function name="tk:node-key" as="xs:string">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="codepoints-to-string(reverse(string-to-codepoints(generate-id($n))))"/>
+  </xsl:function>
+
   <!-- ==================================================================== text -->
 
   <!-- One space for any run of whitespace, none at the ends. -->
@@ -161,7 +171,13 @@
   <!-- The kind of a mention: the kind of what it points to, else what its element or @type says. -->
   <xsl:function name="tk:mention-type" as="xs:string">
     <xsl:param name="m" as="element()"/>
-    <xsl:variable name="e" as="element()?" select="tk:entities-of($m)[1]"/>
+    <xsl:sequence select="tk:mention-kind($m, tk:entities-of($m)[1])"/>
+  </xsl:function>
+
+  <!-- The kind of a mention whose first entity (if any) is already known. -->
+  <xsl:function name="tk:mention-kind" as="xs:string">
+    <xsl:param name="m" as="element()"/>
+    <xsl:param name="e" as="element()?"/>
     <xsl:sequence select="
       if ($e) then tk:entity-type($e)
       else if ($m/self::persName) then 'person'
@@ -174,9 +190,12 @@
   <!-- Heading and CSS class for a kind, in the index and the legend. -->
   <xsl:function name="tk:type-label" as="xs:string">
     <xsl:param name="type" as="xs:string"/>
-    <xsl:sequence select="(map:get(map{'person': 'Person', 'personGrp': 'Group of people', 'place': 'Place', 'org': 'Organisation',
-      'event': 'Event', 'object': 'Object'}, $type), 'Name')[1]"/>
+    <xsl:sequence select="(map:get($tk:type-labels, $type), 'Name')[1]"/>
   </xsl:function>
+
+  <!-- The labels tk:type-label gives, built once rather than on every call. -->
+  <xsl:variable name="tk:type-labels" as="map(xs:string, xs:string)" select="map{'person': 'Person', 'personGrp': 'Group of people',
+    'place': 'Place', 'org': 'Organisation', 'event': 'Event', 'object': 'Object'}"/>
 
   <!-- The name children of an entity: the normalised name first, other forms after it. -->
   <xsl:function name="tk:names" as="element()*">
@@ -303,10 +322,14 @@
     <xsl:param name="width" as="xs:integer"/>
     <xsl:variable name="block" as="element()" select="($m/ancestor::*[self::p or self::ab or self::head or self::l or self::item or self::note or self::cell or self::quote or self::said][1], $m/..)[1]"/>
     <!-- The text around a mention is in the siblings of it and its ancestors below the block, found directly rather
-         by ordering every text of the block against it; notes inside the block are not context (read elsewhere). -->
+         by ordering every text of the block against it; notes inside the block are not context (read elsewhere),
+         and a block without notes skips that test, a walk up from every text node (a third of the function's time). -->
     <xsl:variable name="path" as="element()*" select="$m/ancestor-or-self::* except $block/ancestor-or-self::*"/>
-    <xsl:variable name="text-before" as="xs:string" select="string-join($path/preceding-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
-    <xsl:variable name="text-after" as="xs:string" select="string-join($path/following-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
+    <xsl:variable name="no-notes" as="xs:boolean" select="empty($block/descendant::note)"/>
+    <xsl:variable name="text-before" as="xs:string" select="string-join(if ($no-notes) then $path/preceding-sibling::node()/descendant-or-self::text()
+      else $path/preceding-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
+    <xsl:variable name="text-after" as="xs:string" select="string-join(if ($no-notes) then $path/following-sibling::node()/descendant-or-self::text()
+      else $path/following-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
     <xsl:variable name="before" as="xs:string" select="normalize-space($text-before)"/>
     <xsl:variable name="after" as="xs:string" select="normalize-space($text-after)"/>
     <xsl:variable name="b" as="xs:string" select="if (string-length($before) le $width) then $before

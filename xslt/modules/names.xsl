@@ -22,16 +22,19 @@
   <xsl:mode name="tk:csv-mentions" on-no-match="shallow-skip"/>
 
   <!--
-    Each mention's number in document order (keyed by generate-id, used only inside one run), so the
+    Each mention's number in document order (keyed by tk:node-key, used only inside one run), so the
     page's anchors tk-m-1, tk-m-2... are the same in every build of the same document.
   -->
   <xsl:variable name="tk:mention-numbers" as="map(xs:string, xs:integer)"
-    select="let $all := tk:mentions(/) return map:merge(for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"/>
+    select="map:merge(for $i in 1 to count($tk:all-mentions) return map{tk:node-key($tk:all-mentions[$i]): $i})"/>
+
+  <!-- Every mention of the document, found once per run: the page, its legend and the tables all ask. -->
+  <xsl:variable name="tk:all-mentions" as="element()*" select="tk:mentions(/)"/>
 
   <!-- The page anchor of a mention. -->
   <xsl:function name="tk:mention-anchor" as="xs:string">
     <xsl:param name="m" as="element()"/>
-    <xsl:sequence select="'tk-m-' || map:get($tk:mention-numbers, generate-id($m))"/>
+    <xsl:sequence select="'tk-m-' || map:get($tk:mention-numbers, tk:node-key($m))"/>
   </xsl:function>
 
   <!-- The index groups, in the order the index shows them. -->
@@ -51,7 +54,7 @@
   <xsl:template match="persName | placeName | orgName | rs | name" mode="tk:html">
     <xsl:variable name="mention" as="xs:boolean" select="tk:is-mention(.)"/>
     <xsl:variable name="entity" as="element()?" select="tk:entities-of(.)[1]"/>
-    <xsl:variable name="type" as="xs:string" select="tk:mention-type(.)"/>
+    <xsl:variable name="type" as="xs:string" select="tk:mention-kind(., $entity)"/>
     <xsl:variable name="nested-link" as="xs:boolean" select="exists(descendant::*[self::ref[@target] or self::ptr[@target]
       or ((self::persName or self::placeName or self::orgName or self::rs or self::name) and exists(tk:entities-of(.)))])
       or exists(ancestor::ref[tk:safe-href(tokenize(normalize-space(@target), ' ')[1])])"/>
@@ -138,7 +141,7 @@
 
   <xsl:template name="tk:csv-mentions">
     <xsl:sequence select="tk:csv-record(('entity_id', 'type', 'surface', 'location', 'context'))"/>
-    <xsl:apply-templates select="tk:mentions(/)" mode="tk:csv-mentions"/>
+    <xsl:apply-templates select="$tk:all-mentions" mode="tk:csv-mentions"/>
   </xsl:template>
 
   <!-- entity_id: every local id the mention points to; a pointer to another file is given as written; none without @ref. -->

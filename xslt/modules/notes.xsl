@@ -26,11 +26,11 @@
 
   <!-- Each endnote's number, in document order. -->
   <xsl:variable name="tk:note-numbers" as="map(xs:string, xs:integer)"
-    select="let $all := tk:endnotes(/) return map:merge(for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"/>
+    select="let $all := tk:endnotes(/) return map:merge(for $i in 1 to count($all) return map{tk:node-key($all[$i]): $i})"/>
 
   <xsl:function name="tk:note-number" as="xs:integer">
     <xsl:param name="n" as="element()"/>
-    <xsl:sequence select="map:get($tk:note-numbers, generate-id($n))"/>
+    <xsl:sequence select="map:get($tk:note-numbers, tk:node-key($n))"/>
   </xsl:function>
 
   <!-- The anchor of an endnote: its own xml:id when it has one, so links into the TEI keep working. -->

@@ -20,11 +20,14 @@
 
   <!-- Each quotation's number in document order. -->
   <xsl:variable name="tk:quotation-numbers" as="map(xs:string, xs:integer)"
-    select="let $all := tk:quotations(/) return map:merge(for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"/>
+    select="map:merge(for $i in 1 to count($tk:all-quotations) return map{tk:node-key($tk:all-quotations[$i]): $i})"/>
+
+  <!-- Every quotation of the document, found once per run. -->
+  <xsl:variable name="tk:all-quotations" as="element()*" select="tk:quotations(/)"/>
 
   <xsl:function name="tk:quotation-number" as="xs:integer">
     <xsl:param name="q" as="element()"/>
-    <xsl:sequence select="map:get($tk:quotation-numbers, generate-id($q))"/>
+    <xsl:sequence select="map:get($tk:quotation-numbers, tk:node-key($q))"/>
   </xsl:function>
 
   <!-- What the reactions table and list say about the speakers: who, and where the register places them. -->
@@ -120,7 +123,7 @@
 
   <xsl:template name="tk:csv-reactions">
     <xsl:sequence select="tk:csv-record(('id', 'stance', 'stance_label', 'speaker_id', 'speaker_label', 'speaker_place', 'speaker_org', 'text'))"/>
-    <xsl:apply-templates select="tk:quotations(/)" mode="tk:csv-reactions"/>
+    <xsl:apply-templates select="$tk:all-quotations" mode="tk:csv-reactions"/>
   </xsl:template>
 
   <xsl:template match="*" mode="tk:csv-reactions">

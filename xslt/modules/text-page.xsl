@@ -20,7 +20,7 @@
 
   <xsl:template name="tk:text-page">
     <xsl:variable name="fields" as="element(tk:field)*" select="tk:citation(/)"/>
-    <xsl:variable name="quotations" as="element()*" select="tk:quotations(/)"/>
+    <xsl:variable name="quotations" as="element()*" select="$tk:all-quotations"/>
     <xsl:variable name="notes" as="element()*" select="tk:endnotes(/)"/>
     <xsl:variable name="header" as="xs:string*">
       <xsl:for-each-group select="$fields[not(@name = 'title')]" group-adjacent="string(@name)">
