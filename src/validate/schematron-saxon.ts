@@ -97,6 +97,7 @@ async function load(cacheDir: string | null): Promise<SaxonJsApi> {
   const lazyRequire = Object.assign((id: string): unknown => (id === 'axios' ? lazyModule(() => realRequire('axios')) : realRequire(id)), realRequire);
   (script.runInThisContext() as (...a: unknown[]) => void).call(mod.exports, mod.exports, lazyRequire, mod, file, path.dirname(file));
   const saxon = mod.exports as SaxonModule;
+  shareQNames(saxon);
   loadedModule = saxon;
   const api = makeApi(saxon);
   if (cachePath && (!cachedData || script.cachedDataRejected)) {
@@ -122,6 +123,42 @@ async function load(cacheDir: string | null): Promise<SaxonJsApi> {
     };
   }
   return api;
+}
+
+/** Distinct names kept by shareQNames before it starts afresh, so a long watch session cannot grow it without bound. */
+const MAX_SHARED_QNAMES = 50_000;
+
+/**
+ * SaxonJS makes a new QName, checking its parts against the NCName regular expression, for every element
+ * name test on a node of its DOM (tens of thousands per transform). QNames are values that SaxonJS never
+ * changes, so one object per distinct (prefix, namespace, local name) serves every test.
+ */
+function shareQNames(saxon: SaxonModule): void {
+  const factory = saxon.XS.QName;
+  const make = factory.fromParts.bind(factory);
+  let byLocal = new Map<string, Map<string, unknown>>();
+  let size = 0;
+  // A function, not an arrow: SaxonJS also calls it with `new`, which then yields the object it returns.
+  factory.fromParts = function (prefix: string, uri: string, local: string): unknown {
+    let byNamespace = byLocal.get(local);
+    if (!byNamespace) {
+      if (size >= MAX_SHARED_QNAMES) {
+        byLocal = new Map();
+        size = 0;
+      }
+      byNamespace = new Map();
+      byLocal.set(local, byNamespace);
+    }
+    // DOM nodes give null for no prefix or namespace; NUL cannot occur in either, so the key is unambiguous.
+    const key = prefix ? `${uri ?? ''}\0${prefix}` : (uri ?? '');
+    let name = byNamespace.get(key);
+    if (name === undefined) {
+      name = make(prefix, uri, local);
+      byNamespace.set(key, name);
+      size++;
+    }
+    return name;
+  };
 }
 
 function lazyModule(loadIt: () => unknown): unknown {
