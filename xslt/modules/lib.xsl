@@ -326,10 +326,10 @@
          and a block without notes skips that test, a walk up from every text node (a third of the function's time). -->
     <xsl:variable name="path" as="element()*" select="$m/ancestor-or-self::* except $block/ancestor-or-self::*"/>
     <xsl:variable name="no-notes" as="xs:boolean" select="empty($block/descendant::note)"/>
-    <xsl:variable name="text-before" as="xs:string" select="string-join(if ($no-notes) then $path/preceding-sibling::node()/descendant-or-self::text()
-      else $path/preceding-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
-    <xsl:variable name="text-after" as="xs:string" select="string-join(if ($no-notes) then $path/following-sibling::node()/descendant-or-self::text()
-      else $path/following-sibling::node()/descendant-or-self::text()[not(ancestor::note[. >> $block])], '')"/>
+    <xsl:variable name="texts-before" as="text()*" select="$path/preceding-sibling::node()/descendant-or-self::text()"/>
+    <xsl:variable name="texts-after" as="text()*" select="$path/following-sibling::node()/descendant-or-self::text()"/>
+    <xsl:variable name="text-before" as="xs:string" select="string-join(if ($no-notes) then $texts-before else $texts-before[not(ancestor::note[. >> $block])], '')"/>
+    <xsl:variable name="text-after" as="xs:string" select="string-join(if ($no-notes) then $texts-after else $texts-after[not(ancestor::note[. >> $block])], '')"/>
     <xsl:variable name="before" as="xs:string" select="normalize-space($text-before)"/>
     <xsl:variable name="after" as="xs:string" select="normalize-space($text-after)"/>
     <xsl:variable name="b" as="xs:string" select="if (string-length($before) le $width) then $before
