@@ -10,16 +10,11 @@
   <xsl:import href="modules/text.xsl"/>
   <xsl:import href="modules/names.xsl"/>
   <xsl:import href="modules/quotations.xsl"/>
+  <xsl:import href="modules/tables.xsl"/>
   <xsl:output method="text" encoding="UTF-8" byte-order-mark="yes"/>
   <!-- Which table to write: entities (one row per register entry), mentions (per tagged name) or reactions (per quotation). -->
   <xsl:param name="table" as="xs:string" select="'entities'"/>
   <xsl:template match="/">
-    <!-- One string: records are strings, and adjacent strings in a result would be joined by a space. -->
-    <xsl:value-of separator=""><xsl:choose>
-      <xsl:when test="$table = 'entities'"><xsl:call-template name="tk:csv-entities"/></xsl:when>
-      <xsl:when test="$table = 'mentions'"><xsl:call-template name="tk:csv-mentions"/></xsl:when>
-      <xsl:when test="$table = 'reactions'"><xsl:call-template name="tk:csv-reactions"/></xsl:when>
-      <xsl:otherwise><xsl:message terminate="yes" error-code="tk:table">unknown table '<xsl:value-of select="$table"/>': use entities, mentions or reactions</xsl:message></xsl:otherwise>
-    </xsl:choose></xsl:value-of>
+    <xsl:call-template name="tk:csv-table"><xsl:with-param name="table" select="$table"/></xsl:call-template>
   </xsl:template>
 </xsl:stylesheet>

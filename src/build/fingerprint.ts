@@ -14,7 +14,7 @@ const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const engineModule = fileURLToPath(new URL(`../transform/saxon${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /** The SEFs SaxonEngine loads (CompiledStylesheets' keys). */
-const STYLESHEETS: ReadonlyArray<keyof CompiledStylesheets> = ['html', 'text', 'csv', 'dc'];
+const STYLESHEETS: ReadonlyArray<keyof CompiledStylesheets> = ['all', 'html', 'text', 'csv', 'dc'];
 
 /** The options of `teikit build` that can change what is written or reported for a document. */
 export interface FingerprintOptions {

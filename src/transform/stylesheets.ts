@@ -17,6 +17,6 @@ export async function readCompiledStylesheets(io: Io, dir = compiledDir): Promis
       throw new ToolError(`compiled stylesheet ${file} is missing`, 'run `npm run build` to compile the stylesheets in xslt/');
     }
   };
-  const [html, text, csv, dc] = await Promise.all([read('html'), read('text'), read('csv'), read('dc')]);
-  return { html, text, csv, dc };
+  const [all, html, text, csv, dc] = await Promise.all([read('all'), read('html'), read('text'), read('csv'), read('dc')]);
+  return { all, html, text, csv, dc };
 }
