@@ -39,7 +39,7 @@
       <xsl:call-template name="tk:csv-table"><xsl:with-param name="table" select="'reactions'"/></xsl:call-template>
     </xsl:result-document>
     <xsl:result-document href="{$stem}.dc.xml" format="tk:dc">
-      <xsl:call-template name="tk:dc-record"><xsl:with-param name="fields" select="tk:citation(/)"/></xsl:call-template>
+      <xsl:call-template name="tk:dc-record"><xsl:with-param name="fields" select="$tk:fields"/></xsl:call-template>
     </xsl:result-document>
   </xsl:template>
 </xsl:stylesheet>

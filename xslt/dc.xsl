@@ -6,6 +6,6 @@
   <xsl:import href="modules/header.xsl"/>
   <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
   <xsl:template match="/">
-    <xsl:call-template name="tk:dc-record"><xsl:with-param name="fields" select="tk:citation(/)"/></xsl:call-template>
+    <xsl:call-template name="tk:dc-record"><xsl:with-param name="fields" select="$tk:fields"/></xsl:call-template>
   </xsl:template>
 </xsl:stylesheet>

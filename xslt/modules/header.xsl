@@ -95,6 +95,9 @@
       ($pub/date[1] ! tk:plain(.), $pub/date[1]/@when)[.][1], ($edition-ids[matches(., '^\s*https?://')] ! tk:plain(.))[1])}</tk:field>
   </xsl:function>
 
+  <!-- The document's citation fields, read once per run: the HTML, the text and the Dublin Core record all use them. -->
+  <xsl:variable name="tk:fields" as="element(tk:field)*" select="tk:citation(/)"/>
+
   <!--
     A bibliographic description as one line: as written when it is running text, else its parts
     (title, author, date, publisher...) joined by commas. Notes and pointers are not part of it.

@@ -96,11 +96,11 @@ footer.site { color: var(--muted); font-family: system-ui, sans-serif; font-size
 ]]></xsl:variable>
 
   <xsl:template name="tk:html-page">
-    <xsl:variable name="fields" as="element(tk:field)*" select="tk:citation(/)"/>
+    <xsl:variable name="fields" as="element(tk:field)*" select="$tk:fields"/>
     <xsl:variable name="title" as="xs:string" select="string(($fields[@name = 'title'], 'Untitled TEI document')[.][1])"/>
     <xsl:variable name="quotations" as="element()*" select="$tk:all-quotations"/>
-    <xsl:variable name="entities" as="element()*" select="tk:entities(/)"/>
-    <xsl:variable name="notes" as="element()*" select="tk:endnotes(/)"/>
+    <xsl:variable name="entities" as="element()*" select="$tk:all-entities"/>
+    <xsl:variable name="notes" as="element()*" select="$tk:all-endnotes"/>
     <xsl:variable name="types" as="xs:string*" select="distinct-values($tk:all-mentions ! tk:mention-type(.))"/>
     <html lang="en">
       <head>

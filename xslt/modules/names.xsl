@@ -31,6 +31,9 @@
   <!-- Every mention of the document, found once per run: the page, its legend and the tables all ask. -->
   <xsl:variable name="tk:all-mentions" as="element()*" select="tk:mentions(/)"/>
 
+  <!-- Every register entry of the document, found once per run: the index and the entities table both ask. -->
+  <xsl:variable name="tk:all-entities" as="element()*" select="tk:entities(/)"/>
+
   <!-- The page anchor of a mention. -->
   <xsl:function name="tk:mention-anchor" as="xs:string">
     <xsl:param name="m" as="element()"/>
@@ -131,7 +134,7 @@
 
   <xsl:template name="tk:csv-entities">
     <xsl:sequence select="tk:csv-record(('id', 'type', 'name', 'other_names', 'authority_ids', 'mentions', 'note'))"/>
-    <xsl:apply-templates select="tk:entities(/)" mode="tk:csv-entities"/>
+    <xsl:apply-templates select="$tk:all-entities" mode="tk:csv-entities"/>
   </xsl:template>
 
   <xsl:template match="*" mode="tk:csv-entities">

@@ -24,9 +24,12 @@
       and empty($n/ancestor::*[self::person or self::personGrp or self::place or self::org or self::event or self::object])"/>
   </xsl:function>
 
+  <!-- The document's endnotes, found once per run: their numbers, the HTML and the text all use them. -->
+  <xsl:variable name="tk:all-endnotes" as="element()*" select="tk:endnotes(/)"/>
+
   <!-- Each endnote's number, in document order. -->
   <xsl:variable name="tk:note-numbers" as="map(xs:string, xs:integer)"
-    select="let $all := tk:endnotes(/) return map:merge(for $i in 1 to count($all) return map{tk:node-key($all[$i]): $i})"/>
+    select="map:merge(for $i in 1 to count($tk:all-endnotes) return map{tk:node-key($tk:all-endnotes[$i]): $i})"/>
 
   <xsl:function name="tk:note-number" as="xs:integer">
     <xsl:param name="n" as="element()"/>

@@ -19,9 +19,9 @@
   </xsl:function>
 
   <xsl:template name="tk:text-page">
-    <xsl:variable name="fields" as="element(tk:field)*" select="tk:citation(/)"/>
+    <xsl:variable name="fields" as="element(tk:field)*" select="$tk:fields"/>
     <xsl:variable name="quotations" as="element()*" select="$tk:all-quotations"/>
-    <xsl:variable name="notes" as="element()*" select="tk:endnotes(/)"/>
+    <xsl:variable name="notes" as="element()*" select="$tk:all-endnotes"/>
     <xsl:variable name="header" as="xs:string*">
       <xsl:for-each-group select="$fields[not(@name = 'title')]" group-adjacent="string(@name)">
         <xsl:sequence select="@label || ': ' || string-join(current-group() ! string(.), '; ')"/>
