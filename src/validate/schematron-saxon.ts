@@ -44,7 +44,7 @@ interface SaxonModule {
   getResource(o: { text: string; type: 'xml' }): Promise<{ _saxonBaseUri?: string }>;
   getPlatform(): { resource(name: string): SefNode };
   XdmMap: new () => { inSituPut(k: unknown, v: unknown[]): void };
-  XS: { QName: { fromParts(p: string, u: string, l: string): unknown } };
+  XS: { QName: { fromParts(p: string | null, u: string | null, l: string): unknown } };
   checkOptions(o: Record<string, unknown>): { resultPromise: Promise<{ principalResult: unknown }> };
   internalTransform(sef: SefNode, doc: unknown, o: unknown): void;
   XPath: { sefToJSON(node: unknown, b: boolean): SefNode };
@@ -128,35 +128,33 @@ async function load(cacheDir: string | null): Promise<SaxonJsApi> {
 /** Distinct names kept by shareQNames before it starts afresh, so a long watch session cannot grow it without bound. */
 const MAX_SHARED_QNAMES = 50_000;
 
+/** The names shared for one local name: usually one (the TEI namespace, no prefix), chained when there are more. */
+interface SharedName {
+  uri: string;
+  prefix: string;
+  name: unknown;
+  next: SharedName | undefined;
+}
+
 /**
  * SaxonJS makes a new QName, checking its parts against the NCName regular expression, for every element
  * name test on a node of its DOM (tens of thousands per transform). QNames are values that SaxonJS never
- * changes, so one object per distinct (prefix, namespace, local name) serves every test.
+ * changes, so one object per distinct (prefix, namespace, local name) serves every test. The lookup is one
+ * map access and a comparison of the strings the DOM node holds, as it runs millions of times in a large build.
  */
 function shareQNames(saxon: SaxonModule): void {
   const factory = saxon.XS.QName;
   const make = factory.fromParts.bind(factory);
-  let byLocal = new Map<string, Map<string, unknown>>();
-  let size = 0;
+  let byLocal = new Map<string, SharedName>();
   // A function, not an arrow: SaxonJS also calls it with `new`, which then yields the object it returns.
-  factory.fromParts = function (prefix: string, uri: string, local: string): unknown {
-    let byNamespace = byLocal.get(local);
-    if (!byNamespace) {
-      if (size >= MAX_SHARED_QNAMES) {
-        byLocal = new Map();
-        size = 0;
-      }
-      byNamespace = new Map();
-      byLocal.set(local, byNamespace);
-    }
-    // DOM nodes give null for no prefix or namespace; NUL cannot occur in either, so the key is unambiguous.
-    const key = prefix ? `${uri ?? ''}\0${prefix}` : (uri ?? '');
-    let name = byNamespace.get(key);
-    if (name === undefined) {
-      name = make(prefix, uri, local);
-      byNamespace.set(key, name);
-      size++;
-    }
+  factory.fromParts = function (prefix: string | null, uri: string | null, local: string): unknown {
+    // DOM nodes give null for no prefix or namespace, SaxonJS itself ''; both name the same thing.
+    const u = uri ?? '';
+    const p = prefix ?? '';
+    for (let e = byLocal.get(local); e !== undefined; e = e.next) if (e.uri === u && e.prefix === p) return e.name;
+    if (byLocal.size >= MAX_SHARED_QNAMES) byLocal = new Map();
+    const name = make(prefix, uri, local);
+    byLocal.set(local, { uri: u, prefix: p, name, next: byLocal.get(local) });
     return name;
   };
 }
