@@ -10,10 +10,10 @@ import { hashOptions, sha256, type Fingerprint } from './manifest.js';
 
 /** package.json of teikit, from src/build (tests) or dist/build (the CLI) alike. */
 const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
-/** The module holding the plan "which stylesheet, with which parameters, makes which output" (.ts in tests, .js built). */
+/** The module that runs the stylesheets and says which result is which output (.ts in tests, .js built). */
 const engineModule = fileURLToPath(new URL(`../transform/saxon${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
-/** The SEFs SaxonEngine loads (CompiledStylesheets' keys). */
+/** The SEFs SaxonEngine loads (CompiledStylesheets' keys): a build runs all.xsl, and any change to one of them rebuilds. */
 const STYLESHEETS: ReadonlyArray<keyof CompiledStylesheets> = ['all', 'html', 'text', 'csv', 'dc'];
 
 /** The options of `teikit build` that can change what is written or reported for a document. */
