@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # teikit build of the edition vs the standard Java pipeline a build script would run for the same result:
-# Jing for validation, then Saxon-HE (Java) once per output with the same stylesheets from xslt/.
+# Jing for validation, then Saxon-HE (Java) once per output with the same stylesheets from xslt/, or once with
+# all.xsl (all six outputs in one JVM, as teikit runs it).
 # Usage: bash bench/build.sh   (after npm run build). Writes hyperfine's JSON to bench/work/build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,13 @@ t csv .reactions.csv table=reactions
 t dc .dc.xml
 SH
 chmod +x "$OUT/java-pipeline.sh"
+cat > "$OUT/java-one-jvm.sh" <<SH
+#!/usr/bin/env bash
+set -e
+jing "$SCHEMA" "$DOC"
+java -cp "$SAXON" net.sf.saxon.Transform -s:"$DOC" -xsl:xslt/all.xsl -o:"$OUT/java-one/$NAME.html"
+SH
+chmod +x "$OUT/java-one-jvm.sh"
 
 echo "machine: $(nproc) cores, node $(node --version), $(java -version 2>&1 | head -1), Saxon-HE $(unzip -p "$SAXON" META-INF/MANIFEST.MF 2>/dev/null | grep -i 'Implementation-Version\|Bundle-Version' | head -1 | tr -d '\r' || true)"
 # Warm teikit's schema cache once (a user's second build); the cold figure is measured too.
@@ -35,7 +43,8 @@ hyperfine -N -w 1 -r "${RUNS:-5}" --export-json "$OUT/build.json" \
   -n "teikit build" "node dist/bin.js build $DOC --out $OUT/teikit --rebuild" \
   -n "teikit build (cold schema cache)" --prepare "rm -rf $OUT/cold" "env TEIKIT_CACHE_DIR=$OUT/cold node dist/bin.js build $DOC --out $OUT/teikit --rebuild" \
   -n "teikit build (up to date, skipped)" "node dist/bin.js build $DOC --out $OUT/teikit" \
-  -n "jing + 6 x Saxon-HE (Java)" "bash $OUT/java-pipeline.sh"
+  -n "jing + 6 x Saxon-HE (Java)" "bash $OUT/java-pipeline.sh" \
+  -n "jing + 1 x Saxon-HE, all.xsl (Java)" "bash $OUT/java-one-jvm.sh"
 
 # The parts of teikit's time: validation alone, and the transforms alone (in-process, parse once, SEF loaded once).
 hyperfine -N -w 1 -r "${RUNS:-5}" --export-json "$OUT/parts.json" \
