@@ -13,8 +13,8 @@ const packageJson = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** The module that runs the stylesheets and says which result is which output (.ts in tests, .js built). */
 const engineModule = fileURLToPath(new URL(`../transform/saxon${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
-/** The SEFs SaxonEngine loads (CompiledStylesheets' keys): a build runs all.xsl, and any change to one of them rebuilds. */
-const STYLESHEETS: ReadonlyArray<keyof CompiledStylesheets> = ['all', 'html', 'text', 'csv', 'dc'];
+/** The SEFs a build runs (CompiledStylesheets' keys): all.xsl alone makes the six outputs. */
+const STYLESHEETS: ReadonlyArray<keyof CompiledStylesheets> = ['all'];
 
 /** The options of `teikit build` that can change what is written or reported for a document. */
 export interface FingerprintOptions {
