@@ -96,11 +96,7 @@ footer.site { color: var(--muted); font-family: system-ui, sans-serif; font-size
 ]]></xsl:variable>
 
   <xsl:template name="tk:html-page">
-    <xsl:variable name="fields" as="element(tk:field)*" select="$tk:fields"/>
-    <xsl:variable name="title" as="xs:string" select="string(($fields[@name = 'title'], 'Untitled TEI document')[.][1])"/>
-    <xsl:variable name="quotations" as="element()*" select="$tk:all-quotations"/>
-    <xsl:variable name="entities" as="element()*" select="$tk:all-entities"/>
-    <xsl:variable name="notes" as="element()*" select="$tk:all-endnotes"/>
+    <xsl:variable name="title" as="xs:string" select="string(($tk:fields[@name = 'title'], 'Untitled TEI document')[.][1])"/>
     <xsl:variable name="types" as="xs:string*" select="distinct-values($tk:all-mentions ! tk:mention-type(.))"/>
     <html lang="en">
       <head>
@@ -115,30 +111,30 @@ footer.site { color: var(--muted); font-family: system-ui, sans-serif; font-size
         <header class="site">
           <p class="kicker">Digital edition</p>
           <h1>{$title}</h1>
-          <xsl:if test="$fields[@name = ('author', 'date')]">
-            <p class="byline">{tk:join($fields[@name = ('author', 'date')] ! string(.), ' · ')}</p>
+          <xsl:if test="$tk:fields[@name = ('author', 'date')]">
+            <p class="byline">{tk:join($tk:fields[@name = ('author', 'date')] ! string(.), ' · ')}</p>
           </xsl:if>
         </header>
         <nav class="sections" aria-label="Sections of this page">
           <ul>
             <li><a href="#tk-about">About this edition</a></li>
             <li><a href="#tk-text">Text</a></li>
-            <xsl:if test="$quotations"><li><a href="#tk-reactions">Reactions</a></li></xsl:if>
-            <xsl:if test="$entities"><li><a href="#tk-index">Index</a></li></xsl:if>
-            <xsl:if test="$notes"><li><a href="#tk-notes">Notes</a></li></xsl:if>
+            <xsl:if test="$tk:all-quotations"><li><a href="#tk-reactions">Reactions</a></li></xsl:if>
+            <xsl:if test="$tk:all-entities"><li><a href="#tk-index">Index</a></li></xsl:if>
+            <xsl:if test="$tk:all-endnotes"><li><a href="#tk-notes">Notes</a></li></xsl:if>
           </ul>
         </nav>
         <main>
           <section id="tk-about" aria-labelledby="tk-about-h">
             <h2 id="tk-about-h">About this edition</h2>
-            <xsl:call-template name="tk:html-citation"><xsl:with-param name="fields" select="$fields"/></xsl:call-template>
+            <xsl:call-template name="tk:html-citation"><xsl:with-param name="fields" select="$tk:fields"/></xsl:call-template>
           </section>
           <section id="tk-text" aria-labelledby="tk-text-h">
             <h2 id="tk-text-h">Text</h2>
             <xsl:if test="exists($types)">
               <p class="legend">Names are highlighted by kind:
                 <xsl:for-each select="$types"><xsl:text> </xsl:text><span class="m m-{.}">{tk:type-label(.)}</span></xsl:for-each>.
-                <xsl:if test="$entities">Select a name to see its entry in the index.</xsl:if>
+                <xsl:if test="$tk:all-entities">Select a name to see its entry in the index.</xsl:if>
               </p>
             </xsl:if>
             <xsl:for-each select="tk:texts(/)">
@@ -148,22 +144,22 @@ footer.site { color: var(--muted); font-family: system-ui, sans-serif; font-size
               </div>
             </xsl:for-each>
           </section>
-          <xsl:if test="$quotations">
+          <xsl:if test="$tk:all-quotations">
             <section id="tk-reactions" aria-labelledby="tk-reactions-h">
               <h2 id="tk-reactions-h">Reactions</h2>
-              <xsl:call-template name="tk:html-reactions"><xsl:with-param name="quotations" select="$quotations"/></xsl:call-template>
+              <xsl:call-template name="tk:html-reactions"><xsl:with-param name="quotations" select="$tk:all-quotations"/></xsl:call-template>
             </section>
           </xsl:if>
-          <xsl:if test="$entities">
+          <xsl:if test="$tk:all-entities">
             <section id="tk-index" aria-labelledby="tk-index-h">
               <h2 id="tk-index-h">Index of persons, places and organisations</h2>
-              <xsl:call-template name="tk:html-index"><xsl:with-param name="entities" select="$entities"/></xsl:call-template>
+              <xsl:call-template name="tk:html-index"><xsl:with-param name="entities" select="$tk:all-entities"/></xsl:call-template>
             </section>
           </xsl:if>
-          <xsl:if test="$notes">
+          <xsl:if test="$tk:all-endnotes">
             <section id="tk-notes" aria-labelledby="tk-notes-h">
               <h2 id="tk-notes-h">Notes</h2>
-              <xsl:call-template name="tk:html-notes"><xsl:with-param name="notes" select="$notes"/></xsl:call-template>
+              <xsl:call-template name="tk:html-notes"><xsl:with-param name="notes" select="$tk:all-endnotes"/></xsl:call-template>
             </section>
           </xsl:if>
         </main>

@@ -19,21 +19,18 @@
   </xsl:function>
 
   <xsl:template name="tk:text-page">
-    <xsl:variable name="fields" as="element(tk:field)*" select="$tk:fields"/>
-    <xsl:variable name="quotations" as="element()*" select="$tk:all-quotations"/>
-    <xsl:variable name="notes" as="element()*" select="$tk:all-endnotes"/>
     <xsl:variable name="header" as="xs:string*">
-      <xsl:for-each-group select="$fields[not(@name = 'title')]" group-adjacent="string(@name)">
+      <xsl:for-each-group select="$tk:fields[not(@name = 'title')]" group-adjacent="string(@name)">
         <xsl:sequence select="@label || ': ' || string-join(current-group() ! string(.), '; ')"/>
       </xsl:for-each-group>
     </xsl:variable>
     <xsl:variable name="sections" as="xs:string*" select="
-      tk:txt-heading(string(($fields[@name = 'title'], 'Untitled TEI document')[.][1]), '='),
+      tk:txt-heading(string(($tk:fields[@name = 'title'], 'Untitled TEI document')[.][1]), '='),
       string-join($header, '&#10;'),
       tk:txt-heading('Text', '-'),
       tk:text-blocks(tk:texts(/)),
-      if ($quotations) then (tk:txt-heading('Reactions', '-'), tk:txt-reactions($quotations)) else (),
-      if ($notes) then (tk:txt-heading('Notes', '-'), tk:txt-notes($notes)) else ()"/>
+      if ($tk:all-quotations) then (tk:txt-heading('Reactions', '-'), tk:txt-reactions($tk:all-quotations)) else (),
+      if ($tk:all-endnotes) then (tk:txt-heading('Notes', '-'), tk:txt-notes($tk:all-endnotes)) else ()"/>
     <xsl:sequence select="string-join($sections[.], '&#10;&#10;') || '&#10;'"/>
   </xsl:template>
 
