@@ -8,4 +8,6 @@ bash bench/validate.sh
 bash bench/schematron.sh
 bash bench/build.sh
 bash bench/build-corpus.sh
+# The engines alone, per document; the Java side is compiled here, so it needs a JDK's javac.
+if command -v javac >/dev/null; then bash bench/transform-per-document.sh; else echo 'transform-per-document.sh not run: it needs javac (a JDK)'; fi
 bash bench/corpus.sh "$@"
