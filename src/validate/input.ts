@@ -25,6 +25,17 @@ function declaredEncoding(bytes: Uint8Array): string | null {
 }
 
 const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'latin-1', 'l1', 'cp819', 'ibm819', 'iso-ir-100']);
+
+/**
+ * windows-1252's characters for the bytes 0x80 to 0x9F; its other bytes are ISO-8859-1's, and the five it leaves
+ * undefined stay the C1 control of the same number, as the WHATWG decoder has them.
+ */
+const CP1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/** windows-1252 decoded by hand: Node 20's TextDecoder('windows-1252') gives 0x80–0x9F as C1 controls (ISO-8859-1). */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('latin1').replace(/[\u0080-\u009F]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
+}
 const ASCII = new Set(['us-ascii', 'ascii', 'iso646-us']);
 
 function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
@@ -134,7 +145,6 @@ export function decodeXml(file: string, bytes: Uint8Array): Decoded {
   }
 
   const body = bytes.subarray(start);
-  const warnings: Diagnostic[] = [];
   let text: string;
   if (encoding === 'utf-8') {
     try {
@@ -147,16 +157,12 @@ export function decodeXml(file: string, bytes: Uint8Array): Decoded {
     }
     if (start === 0) {
       const fixed = rewriteDeclaredEncoding(text);
-      return { ok: true, text: fixed, warnings, utf8: fixed === text ? body : sameLengthDeclaration(text, fixed, body) };
+      return { ok: true, text: fixed, warnings: c1Warnings(file, text, false), utf8: fixed === text ? body : sameLengthDeclaration(text, fixed, body) };
     }
   } else if (LATIN1.has(encoding)) {
     // Strict ISO-8859-1 as libxml2 and Java read it (the WHATWG decoder would read windows-1252).
     text = Buffer.from(body).toString('latin1');
-    const c1 = body.findIndex((x) => x >= 0x80 && x < 0xa0);
-    if (c1 >= 0) {
-      const { line, column } = lineColumnOfByte(body, c1);
-      warnings.push(diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.encoding', message: `byte 0x${body[c1]!.toString(16)} is a control character in ISO-8859-1; if it should be a quote or a dash, the file is really windows-1252: declare encoding="windows-1252"` }));
-    }
+    return { ok: true, text: rewriteDeclaredEncoding(text), warnings: c1Warnings(file, text, true) };
   } else if (ASCII.has(encoding)) {
     const bad = body.findIndex((x) => x >= 0x80);
     if (bad >= 0) {
@@ -172,14 +178,36 @@ export function decodeXml(file: string, bytes: Uint8Array): Decoded {
       return encodingError(file, 1, 1, `unsupported encoding "${encoding}" in the XML declaration; convert the file to UTF-8`);
     }
     try {
-      text = decoder.decode(body);
+      text = decoder.encoding === 'windows-1252' ? decodeWindows1252(body) : decoder.decode(body);
     } catch {
       const bad = firstUndecodable(encoding, body);
       const { line, column } = lineColumnOfDecodedPrefix(encoding, body, bad);
       return encodingError(file, line, column, `the bytes here are not valid ${encoding.toUpperCase()}, the encoding the file declares (or that its byte order mark says); fix the declaration or convert the file to UTF-8`);
     }
   }
-  return { ok: true, text: rewriteDeclaredEncoding(text), warnings };
+  return { ok: true, text: rewriteDeclaredEncoding(text), warnings: c1Warnings(file, text, false) };
+}
+
+/**
+ * A warning at the first C1 control character (U+0080 to U+009F): legal XML, but never text. It is nearly always
+ * a windows-1252 quote, dash or dagger that some tool read as ISO-8859-1, and HTML forbids it (Saxon-HE will not
+ * write such an HTML page; a browser shows nothing or a box), so the fix is named with the character meant.
+ */
+function c1Warnings(file: string, text: string, latin1: boolean): Diagnostic[] {
+  const m = /[\u0080-\u009F]/.exec(text);
+  if (!m) return [];
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  const code = m[0].charCodeAt(0);
+  if (latin1) {
+    return [diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.encoding', message: `byte 0x${code.toString(16)} is a control character in ISO-8859-1; if it should be a quote or a dash, the file is really windows-1252: declare encoding="windows-1252"` })];
+  }
+  const meant = CP1252_C1[code - 0x80]!;
+  const hex = (c: number) => 'U+' + c.toString(16).toUpperCase().padStart(4, '0');
+  const guess = meant.charCodeAt(0) === code ? 'a character that some tool decoded wrongly' : `"${meant}" (${hex(meant.charCodeAt(0))}) from windows-1252 text that some tool read as ISO-8859-1`;
+  const count = text.match(/[\u0080-\u009F]/g)!.length;
+  return [diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.control-char', message: `character ${hex(code)} is a control character, not text: probably ${guess}; replace it with the character meant, as HTML forbids control characters (${count} in this file)` })];
 }
 
 /**
