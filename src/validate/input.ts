@@ -188,26 +188,31 @@ export function decodeXml(file: string, bytes: Uint8Array): Decoded {
   return { ok: true, text: rewriteDeclaredEncoding(text), warnings: c1Warnings(file, text, false) };
 }
 
+/** A C1 control character (U+0080 to U+009F), written as itself or as a character reference. */
+const C1_CONTROL = /[\u0080-\u009F]|&#(?:[xX]0*[89][0-9a-fA-F]|0*(?:12[89]|1[3-5][0-9]));/;
+
 /**
- * A warning at the first C1 control character (U+0080 to U+009F): legal XML, but never text. It is nearly always
- * a windows-1252 quote, dash or dagger that some tool read as ISO-8859-1, and HTML forbids it (Saxon-HE will not
- * write such an HTML page; a browser shows nothing or a box), so the fix is named with the character meant.
+ * A warning at the first C1 control character: legal XML, but never text. It is nearly always a windows-1252
+ * quote, dash or dagger that some tool read as ISO-8859-1, and HTML forbids it (Saxon-HE will not write such an
+ * HTML page; a browser shows nothing or a box), so the fix is named with the character meant.
  */
 function c1Warnings(file: string, text: string, latin1: boolean): Diagnostic[] {
-  const m = /[\u0080-\u009F]/.exec(text);
+  const m = C1_CONTROL.exec(text);
   if (!m) return [];
   const before = text.slice(0, m.index);
   const line = before.split('\n').length;
   const column = m.index - before.lastIndexOf('\n');
-  const code = m[0].charCodeAt(0);
-  if (latin1) {
+  const literal = m[0].length === 1;
+  const code = literal ? m[0].charCodeAt(0) : m[0][2] === 'x' || m[0][2] === 'X' ? Number.parseInt(m[0].slice(3, -1), 16) : Number(m[0].slice(2, -1));
+  if (latin1 && literal) {
     return [diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.encoding', message: `byte 0x${code.toString(16)} is a control character in ISO-8859-1; if it should be a quote or a dash, the file is really windows-1252: declare encoding="windows-1252"` })];
   }
   const meant = CP1252_C1[code - 0x80]!;
   const hex = (c: number) => 'U+' + c.toString(16).toUpperCase().padStart(4, '0');
+  const what = literal ? `character ${hex(code)}` : `the character reference ${m[0]} (${hex(code)})`;
   const guess = meant.charCodeAt(0) === code ? 'a character that some tool decoded wrongly' : `"${meant}" (${hex(meant.charCodeAt(0))}) from windows-1252 text that some tool read as ISO-8859-1`;
-  const count = text.match(/[\u0080-\u009F]/g)!.length;
-  return [diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.control-char', message: `character ${hex(code)} is a control character, not text: probably ${guess}; replace it with the character meant, as HTML forbids control characters (${count} in this file)` })];
+  const count = text.match(new RegExp(C1_CONTROL, 'g'))!.length;
+  return [diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.control-char', message: `${what} is a control character, not text: probably ${guess}; replace it with the character meant, as HTML forbids control characters (${count} in this file)` })];
 }
 
 /**

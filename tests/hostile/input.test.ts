@@ -67,6 +67,10 @@ describe('decodeXml edge cases', () => {
     const r = decodeXml('t.xml', Buffer.from('<?xml version="1.0"?>\n<p>Cuvier (\u0086 1832), \u0092x\u0092</p>'));
     expect(r.ok && r.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'xml.control-char', line: 2, column: 12,
       message: 'character U+0086 is a control character, not text: probably "†" (U+2020) from windows-1252 text that some tool read as ISO-8859-1; replace it with the character meant, as HTML forbids control characters (3 in this file)' })]);
+    // Written as character references, which the parser would turn into the same controls.
+    const refs = decodeXml('t.xml', Buffer.from('<a>ok</a>\n<b>&#146;s &#x86; &#X8D; &#159;&#160;&#127;</b>'));
+    expect(refs.ok && refs.warnings[0]).toMatchObject({ code: 'xml.control-char', line: 2, column: 4,
+      message: expect.stringMatching(/^the character reference &#146; \(U\+0092\) is a control character, not text: probably "’" \(U\+2019\) .*\(4 in this file\)$/) });
     // 0x81 has no windows-1252 character: no guess is offered.
     const u = decodeXml('t.xml', Buffer.from('<a>\u0081</a>'));
     expect(u.ok && u.warnings[0]?.message).toMatch(/^character U\+0081 is a control character, not text: probably a character that some tool decoded wrongly;/);
