@@ -25,6 +25,7 @@ function declaredEncoding(bytes: Uint8Array): string | null {
 }
 
 const LATIN1 = new Set(['iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'latin-1', 'l1', 'cp819', 'ibm819', 'iso-ir-100']);
+const ASCII = new Set(['us-ascii', 'ascii', 'iso646-us']);
 
 /**
  * windows-1252's characters for the bytes 0x80 to 0x9F; its other bytes are ISO-8859-1's, and the five it leaves
@@ -36,7 +37,12 @@ const CP1252_C1 = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘
 function decodeWindows1252(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('latin1').replace(/[\u0080-\u009F]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
 }
-const ASCII = new Set(['us-ascii', 'ascii', 'iso646-us']);
+
+/** The 1-based line and column of a position in a decoded text. */
+function lineColumnOfIndex(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  return { line: before.split('\n').length, column: index - before.lastIndexOf('\n') };
+}
 
 function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
   let line = 1;
@@ -199,9 +205,7 @@ const C1_CONTROL = /[\u0080-\u009F]|&#(?:[xX]0*[89][0-9a-fA-F]|0*(?:12[89]|1[3-5
 function c1Warnings(file: string, text: string, latin1: boolean): Diagnostic[] {
   const m = C1_CONTROL.exec(text);
   if (!m) return [];
-  const before = text.slice(0, m.index);
-  const line = before.split('\n').length;
-  const column = m.index - before.lastIndexOf('\n');
+  const { line, column } = lineColumnOfIndex(text, m.index);
   const literal = m[0].length === 1;
   const code = literal ? m[0].charCodeAt(0) : m[0][2] === 'x' || m[0][2] === 'X' ? Number.parseInt(m[0].slice(3, -1), 16) : Number(m[0].slice(2, -1));
   if (latin1 && literal) {
@@ -244,9 +248,7 @@ function rewriteDeclaredEncoding(text: string): string {
 export function findForbiddenChar(file: string, text: string): Diagnostic | null {
   const m = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.exec(text);
   if (!m) return null;
-  const before = text.slice(0, m.index);
-  const line = before.split('\n').length;
-  const column = m.index - before.lastIndexOf('\n');
+  const { line, column } = lineColumnOfIndex(text, m.index);
   const cp = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
   return diagnostic({ file, line, column, severity: 'error', source: 'xml', code: 'xml.forbidden-char', message: `character U+${cp} is not allowed in XML; remove it (a control character often comes from a copy from a PDF or a word processor)` });
 }
@@ -255,8 +257,7 @@ export function findForbiddenChar(file: string, text: string): Diagnostic | null
 function notXml(file: string, text: string): Diagnostic | null {
   const first = /\S/.exec(text);
   const at = (message: string, code = 'xml.not-xml') => {
-    const before = text.slice(0, first?.index ?? 0);
-    return diagnostic({ file, line: before.split('\n').length, column: (first?.index ?? 0) - before.lastIndexOf('\n'), severity: 'error', source: 'xml', code, message });
+    return diagnostic({ file, ...lineColumnOfIndex(text, first?.index ?? 0), severity: 'error', source: 'xml', code, message });
   };
   if (!first) return at('the file holds only white space; a TEI document needs at least a root element', 'xml.empty');
   const c = first[0];
