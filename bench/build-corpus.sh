@@ -5,7 +5,8 @@
 # Saxon-HE once with all.xsl (one JVM for all six outputs, as teikit runs it; the issue's "one JVM").
 # (The TEI Consortium's Stylesheets are not available offline here, so Saxon-HE runs teikit's own.)
 # Usage: bash bench/build-corpus.sh [FOLDER]   (after npm run build; default: bench/work/corpus-100 from
-# make-corpus.mjs; SIX_JVMS=0 skips the six-JVM pipeline, which takes longest on large folders). Documents that fail validation are built too (--force), as the Java pipeline builds them.
+# make-corpus.mjs; SIX_JVMS=0 skips the six-JVM pipeline, which takes longest on large folders). Documents that
+# fail validation are built too (--force), as the Java pipeline builds them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="${SHARED:-$(cd .. && pwd)/shared}"

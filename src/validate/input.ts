@@ -195,7 +195,7 @@ export function decodeXml(file: string, bytes: Uint8Array): Decoded {
 }
 
 /** A C1 control character (U+0080 to U+009F), written as itself or as a character reference. */
-const C1_CONTROL = /[\u0080-\u009F]|&#(?:[xX]0*[89][0-9a-fA-F]|0*(?:12[89]|1[3-5][0-9]));/;
+const C1_CONTROL = /[\u0080-\u009F]|&#(?:[xX](0*[89][0-9a-fA-F])|(0*(?:12[89]|1[3-5][0-9])));/;
 
 /**
  * A warning at the first C1 control character: legal XML, but never text. It is nearly always a windows-1252
@@ -207,7 +207,7 @@ function c1Warnings(file: string, text: string, latin1: boolean): Diagnostic[] {
   if (!m) return [];
   const { line, column } = lineColumnOfIndex(text, m.index);
   const literal = m[0].length === 1;
-  const code = literal ? m[0].charCodeAt(0) : m[0][2] === 'x' || m[0][2] === 'X' ? Number.parseInt(m[0].slice(3, -1), 16) : Number(m[0].slice(2, -1));
+  const code = m[1] ? Number.parseInt(m[1], 16) : m[2] ? Number(m[2]) : m[0].charCodeAt(0);
   if (latin1 && literal) {
     return [diagnostic({ file, line, column, severity: 'warning', source: 'xml', code: 'xml.encoding', message: `byte 0x${code.toString(16)} is a control character in ISO-8859-1; if it should be a quote or a dash, the file is really windows-1252: declare encoding="windows-1252"` })];
   }
